@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "retort-buffer"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "retort-buffer.h"
+
+/* Below this size a buffer comes from the allocator; above it from mmap(),
+ * which is page-aligned and lets retort_buffer_resize() use mremap(). */
+#define MMAP_THRESHOLD ((gsize) 256 * 1024)
+
+typedef enum
+{
+  BUFFER_HEAP,
+  BUFFER_MAPPED,
+  BUFFER_WRAPPED,
+} BufferKind;
+
+struct _RetortBuffer
+{
+  gatomicrefcount ref_count;
+  BufferKind      kind;
+  gpointer        data;
+  gsize           size;
+  gsize           capacity;   /* bytes mapped or allocated */
+  GDestroyNotify  notify;
+  gpointer        notify_data;
+};
+
+G_DEFINE_BOXED_TYPE (RetortBuffer, retort_buffer, retort_buffer_ref, retort_buffer_unref)
+
+static gsize
+page_round (gsize size)
+{
+  static gsize page_size;
+
+  if (page_size == 0)
+    page_size = (gsize) sysconf (_SC_PAGESIZE);
+
+  return (size + page_size - 1) & ~(page_size - 1);
+}
+
+static gpointer
+allocate (BufferKind *kind,
+          gsize       size,
+          gsize      *capacity)
+{
+  gpointer data;
+
+  if (size >= MMAP_THRESHOLD)
+    {
+      *capacity = page_round (size);
+      data = mmap (NULL, *capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (data == MAP_FAILED)
+        g_error ("Failed to map %" G_GSIZE_FORMAT " bytes", size);
+      *kind = BUFFER_MAPPED;
+      return data;
+    }
+
+  *capacity = MAX (size, 1);
+  *capacity = (*capacity + RETORT_BUFFER_ALIGNMENT - 1) & ~(gsize) (RETORT_BUFFER_ALIGNMENT - 1);
+  data = aligned_alloc (RETORT_BUFFER_ALIGNMENT, *capacity);
+  if (data == NULL)
+    g_error ("Failed to allocate %" G_GSIZE_FORMAT " bytes", size);
+  *kind = BUFFER_HEAP;
+  return data;
+}
+
+RetortBuffer *
+retort_buffer_new (gsize size)
+{
+  RetortBuffer *buffer = g_new0 (RetortBuffer, 1);
+
+  g_atomic_ref_count_init (&buffer->ref_count);
+  buffer->data = allocate (&buffer->kind, size, &buffer->capacity);
+  buffer->size = size;
+
+  return buffer;
+}
+
+RetortBuffer *
+retort_buffer_new_zeroed (gsize size)
+{
+  RetortBuffer *buffer = retort_buffer_new (size);
+
+  /* Fresh anonymous mappings are already zero. */
+  if (buffer->kind == BUFFER_HEAP)
+    memset (buffer->data, 0, buffer->capacity);
+
+  return buffer;
+}
+
+RetortBuffer *
+retort_buffer_new_wrapped (gpointer       data,
+                           gsize          size,
+                           GDestroyNotify notify,
+                           gpointer       notify_data)
+{
+  RetortBuffer *buffer = g_new0 (RetortBuffer, 1);
+
+  g_atomic_ref_count_init (&buffer->ref_count);
+  buffer->kind = BUFFER_WRAPPED;
+  buffer->data = data;
+  buffer->size = size;
+  buffer->capacity = size;
+  buffer->notify = notify;
+  buffer->notify_data = notify_data;
+
+  return buffer;
+}
+
+RetortBuffer *
+retort_buffer_ref (RetortBuffer *buffer)
+{
+  g_return_val_if_fail (buffer != NULL, NULL);
+
+  g_atomic_ref_count_inc (&buffer->ref_count);
+
+  return buffer;
+}
+
+void
+retort_buffer_unref (RetortBuffer *buffer)
+{
+  g_return_if_fail (buffer != NULL);
+
+  if (!g_atomic_ref_count_dec (&buffer->ref_count))
+    return;
+
+  switch (buffer->kind)
+    {
+    case BUFFER_HEAP:
+      free (buffer->data);
+      break;
+    case BUFFER_MAPPED:
+      munmap (buffer->data, buffer->capacity);
+      break;
+    case BUFFER_WRAPPED:
+      if (buffer->notify != NULL)
+        buffer->notify (buffer->notify_data);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_free (buffer);
+}
+
+gpointer
+retort_buffer_get_data (RetortBuffer *buffer)
+{
+  g_return_val_if_fail (buffer != NULL, NULL);
+
+  return buffer->data;
+}
+
+gsize
+retort_buffer_get_size (RetortBuffer *buffer)
+{
+  g_return_val_if_fail (buffer != NULL, 0);
+
+  return buffer->size;
+}
+
+void
+retort_buffer_resize (RetortBuffer *buffer,
+                      gsize         new_size)
+{
+  g_return_if_fail (buffer != NULL);
+  g_return_if_fail (buffer->kind != BUFFER_WRAPPED);
+
+  if (new_size <= buffer->capacity)
+    {
+      buffer->size = new_size;
+      return;
+    }
+
+  if (buffer->kind == BUFFER_MAPPED)
+    {
+      gsize capacity = page_round (new_size);
+      gpointer data = mremap (buffer->data, buffer->capacity, capacity, MREMAP_MAYMOVE);
+
+      if (data == MAP_FAILED)
+        g_error ("Failed to grow a mapping to %" G_GSIZE_FORMAT " bytes", new_size);
+      buffer->data = data;
+      buffer->capacity = capacity;
+    }
+  else
+    {
+      BufferKind kind;
+      gsize capacity;
+      gpointer data = allocate (&kind, new_size, &capacity);
+
+      memcpy (data, buffer->data, buffer->size);
+      free (buffer->data);
+      buffer->data = data;
+      buffer->kind = kind;
+      buffer->capacity = capacity;
+    }
+
+  buffer->size = new_size;
+}
