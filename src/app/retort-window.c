@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "retort-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "retort-column-summary.h"
+#include "retort-csv.h"
+#include "retort-summary-page.h"
+#include "retort-window.h"
+
+/* Reads shorter than this never show the spinner, so small files do not flicker. */
+#define LOADING_PAGE_DELAY_MS 150
+
+struct _RetortWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwWindowTitle       *window_title;
+  GtkStack             *stack;
+  AdwStatusPage        *loading_page;
+  GtkSpinner           *spinner;
+  RetortSummaryPage    *summary_page;
+  AdwStatusPage        *error_page;
+
+  GSettings            *settings;
+  GtkFileChooserNative *file_chooser;
+  GCancellable         *load_cancellable;
+  guint                 loading_page_source;
+};
+
+G_DEFINE_FINAL_TYPE (RetortWindow, retort_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef struct
+{
+  RetortTable *table;
+  GPtrArray   *summaries;
+} LoadedTable;
+
+static void
+loaded_table_free (LoadedTable *loaded)
+{
+  g_clear_pointer (&loaded->table, retort_table_unref);
+  g_clear_pointer (&loaded->summaries, g_ptr_array_unref);
+  g_free (loaded);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoadedTable, loaded_table_free)
+
+static char *
+dup_display_name (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  return g_filename_display_name (basename);
+}
+
+static void
+read_csv_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(LoadedTable) loaded = g_new0 (LoadedTable, 1);
+  RetortCsvOptions options;
+  GError *error = NULL;
+
+  if (path == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s is not a local file: copy it to this computer first"),
+                               name);
+      return;
+    }
+
+  retort_csv_options_init (&options);
+  loaded->table = retort_csv_read_file (path, &options, &error);
+  if (loaded->table == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  loaded->summaries = retort_table_summarize (loaded->table);
+  g_task_return_pointer (task, g_steal_pointer (&loaded), (GDestroyNotify) loaded_table_free);
+}
+
+static void
+retort_window_stop_loading (RetortWindow *self)
+{
+  g_clear_handle_id (&self->loading_page_source, g_source_remove);
+  gtk_spinner_stop (self->spinner);
+}
+
+static gboolean
+show_loading_page_cb (gpointer user_data)
+{
+  RetortWindow *self = user_data;
+
+  self->loading_page_source = 0;
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retort_window_show_table (RetortWindow *self,
+                          const char   *display_name,
+                          LoadedTable  *loaded)
+{
+  gsize n_rows = retort_table_get_n_rows (loaded->table);
+  guint n_columns = retort_table_get_n_columns (loaded->table);
+  g_autofree char *rows = NULL;
+  g_autofree char *columns = NULL;
+  g_autofree char *subtitle = NULL;
+
+  rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GSIZE_FORMAT " row",
+                                       "%'" G_GSIZE_FORMAT " rows", n_rows),
+                          n_rows);
+  columns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u column", "%u columns", n_columns),
+                             n_columns);
+  /* Translators: the size of a table, e.g. "150 rows · 5 columns" */
+  subtitle = g_strdup_printf (_("%s · %s"), rows, columns);
+
+  retort_summary_page_set_summaries (self->summary_page, loaded->summaries);
+  adw_window_title_set_title (self->window_title, display_name);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), display_name);
+  gtk_stack_set_visible_child_name (self->stack, "summary");
+}
+
+static void
+retort_window_show_error (RetortWindow *self,
+                          const char   *display_name,
+                          const GError *error)
+{
+  adw_status_page_set_description (self->error_page, error->message);
+  adw_window_title_set_title (self->window_title, display_name);
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_window_set_title (GTK_WINDOW (self), display_name);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static void
+read_csv_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RetortWindow *self = g_task_get_source_object (task);
+  GFile *file = g_task_get_task_data (task);
+  g_autofree char *display_name = dup_display_name (file);
+  g_autoptr(LoadedTable) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  loaded = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* A cancelled read was replaced by a newer one, which owns the page now. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  retort_window_stop_loading (self);
+  g_clear_object (&self->load_cancellable);
+
+  if (loaded == NULL)
+    {
+      g_debug ("Could not open %s: %s", display_name, error->message);
+      retort_window_show_error (self, display_name, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  retort_window_show_table (self, display_name, loaded);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+retort_window_open_file_async (RetortWindow        *self,
+                               GFile               *file,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) read_task = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *loading_title = NULL;
+
+  g_return_if_fail (RETORT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_set_object (&self->load_cancellable, cancellable);
+  if (self->load_cancellable == NULL)
+    self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, callback, user_data);
+  g_task_set_source_tag (task, retort_window_open_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+
+  display_name = dup_display_name (file);
+  /* Translators: shown while a file is read; %s is its name */
+  loading_title = g_strdup_printf (_("Reading %s…"), display_name);
+  adw_status_page_set_title (self->loading_page, loading_title);
+  if (self->loading_page_source == 0)
+    self->loading_page_source = g_timeout_add (LOADING_PAGE_DELAY_MS, show_loading_page_cb, self);
+
+  read_task = g_task_new (NULL, self->load_cancellable, read_csv_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (read_task, read_csv_thread);
+  g_task_set_task_data (read_task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (read_task, read_csv_thread);
+}
+
+gboolean
+retort_window_open_file_finish (RetortWindow  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (RETORT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == retort_window_open_file_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+retort_window_open_file (RetortWindow *self,
+                         GFile        *file)
+{
+  /* The window itself shows the outcome; there is nothing left to do. */
+  retort_window_open_file_async (self, file, NULL, NULL, NULL);
+}
+
+static void
+file_chooser_response_cb (RetortWindow         *self,
+                          int                   response,
+                          GtkFileChooserNative *file_chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (file_chooser));
+
+      if (file != NULL)
+        retort_window_open_file (self, file);
+    }
+
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+retort_window_open_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+  g_autoptr(GtkFileFilter) csv_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
+
+  if (self->file_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+      return;
+    }
+
+  gtk_file_filter_set_name (csv_filter, _("CSV Files"));
+  gtk_file_filter_add_mime_type (csv_filter, "text/csv");
+  gtk_file_filter_add_mime_type (csv_filter, "text/tab-separated-values");
+  gtk_file_filter_add_pattern (csv_filter, "*.csv");
+  gtk_file_filter_add_pattern (csv_filter, "*.tsv");
+  gtk_file_filter_add_pattern (csv_filter, "*.txt");
+  gtk_file_filter_set_name (all_filter, _("All Files"));
+  gtk_file_filter_add_pattern (all_filter, "*");
+
+  self->file_chooser = gtk_file_chooser_native_new (_("Open a CSV File"),
+                                                    GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                    _("_Open"),
+                                                    _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), csv_filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), all_filter);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->file_chooser), csv_filter);
+  g_signal_connect_object (self->file_chooser, "response",
+                           G_CALLBACK (file_chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+static gboolean
+drop_cb (RetortWindow  *self,
+         const GValue  *value,
+         double         x,
+         double         y,
+         GtkDropTarget *target)
+{
+  GFile *file = g_value_get_object (value);
+
+  if (file == NULL)
+    return FALSE;
+
+  retort_window_open_file (self, file);
+  return TRUE;
+}
+
+static void
+retort_window_restore_state (RetortWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+retort_window_save_state (RetortWindow *self)
+{
+  int width;
+  int height;
+
+  /* The default size is the unmaximized size, which is what to restore. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  g_settings_delay (self->settings);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (self->settings);
+}
+
+static gboolean
+retort_window_close_request (GtkWindow *window)
+{
+  RetortWindow *self = RETORT_WINDOW (window);
+
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+
+  if (self->settings != NULL)
+    retort_window_save_state (self);
+
+  return GTK_WINDOW_CLASS (retort_window_parent_class)->close_request (window);
+}
+
+static void
+retort_window_dispose (GObject *object)
+{
+  RetortWindow *self = RETORT_WINDOW (object);
+
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->loading_page_source, g_source_remove);
+  g_clear_object (&self->settings);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (retort_window_parent_class)->dispose (object);
+}
+
+static void
+retort_window_class_init (RetortWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = retort_window_dispose;
+
+  window_class->close_request = retort_window_close_request;
+
+  g_type_ensure (RETORT_TYPE_SUMMARY_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/retort/Retort/ui/retort-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, error_page);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, retort_window_open_action);
+}
+
+static void
+retort_window_init (RetortWindow *self)
+{
+  GtkDropTarget *drop_target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  drop_target = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect_object (drop_target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+}
+
+RetortWindow *
+retort_window_new (RetortApplication *application)
+{
+  RetortWindow *self;
+
+  g_return_val_if_fail (RETORT_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (RETORT_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+  self->settings = g_object_ref (retort_application_get_settings (application));
+  retort_window_restore_state (self);
+
+  return self;
+}

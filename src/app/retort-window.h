@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "retort-application.h"
+
+G_BEGIN_DECLS
+
+#define RETORT_TYPE_WINDOW (retort_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (RetortWindow, retort_window, RETORT, WINDOW, AdwApplicationWindow)
+
+RetortWindow *retort_window_new              (RetortApplication    *application);
+
+/* Reads @file as CSV on a worker thread and shows its summary, or the
+ * error that names file, line and column. Opening another file cancels a
+ * read still in progress. */
+void          retort_window_open_file        (RetortWindow         *self,
+                                              GFile                *file);
+/* The same, with a callback once the page shows the result. */
+void          retort_window_open_file_async  (RetortWindow         *self,
+                                              GFile                *file,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gboolean      retort_window_open_file_finish (RetortWindow         *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+G_END_DECLS
