@@ -51,18 +51,12 @@ format_datetime (double ns_since_epoch)
   return g_date_time_format (datetime, "%F %T");
 }
 
-/* The statistics of a column in one line, for a row's subtitle. */
+/* The statistics of a column in one line, for a row's subtitle; missing
+ * values have a badge of their own, where they catch the eye. */
 static char *
 format_statistics (const RetortColumnSummary *summary)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-
-  g_ptr_array_add (parts,
-                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "%'" G_GSIZE_FORMAT " missing",
-                                                 "%'" G_GSIZE_FORMAT " missing",
-                                                 summary->missing),
-                                    summary->missing));
 
   if (summary->count == 0)
     {
@@ -95,29 +89,57 @@ format_statistics (const RetortColumnSummary *summary)
     {
       g_ptr_array_add (parts,
                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                     "%'" G_GSIZE_FORMAT " distinct value",
-                                                     "%'" G_GSIZE_FORMAT " distinct values",
+                                                     "%'lu distinct value", "%'lu distinct values",
                                                      summary->distinct),
-                                        summary->distinct));
+                                        (unsigned long) summary->distinct));
     }
 
   g_ptr_array_add (parts, NULL);
 
-  /* Translators: the separator between statistics, e.g. "0 missing · min 4.3" */
+  /* Translators: the separator between statistics, e.g. "min 4.3 · max 7.9" */
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
 static GtkWidget *
-create_type_badge (RetortColumnType type)
+create_badge (const char *text,
+              const char *style_class)
 {
-  GtkWidget *badge = gtk_label_new (retort_column_type_to_string (type));
+  GtkWidget *badge = gtk_label_new (text);
 
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (badge, "type-badge");
-  if (type == RETORT_COLUMN_TYPE_FLOAT64 || type == RETORT_COLUMN_TYPE_INT64)
-    gtk_widget_add_css_class (badge, "numeric");
+  gtk_widget_add_css_class (badge, "badge");
+  if (style_class != NULL)
+    gtk_widget_add_css_class (badge, style_class);
 
   return badge;
+}
+
+/* The badges at the end of a column's row: missing values, then the type. */
+static GtkWidget *
+create_badges (const RetortColumnSummary *summary)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gboolean numeric = summary->type == RETORT_COLUMN_TYPE_FLOAT64
+                     || summary->type == RETORT_COLUMN_TYPE_INT64;
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+
+  if (summary->missing > 0)
+    {
+      g_autofree char *missing = NULL;
+
+      /* gsize as unsigned long: xgettext cannot read G_GSIZE_FORMAT. */
+      missing = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'lu missing", "%'lu missing",
+                                              summary->missing),
+                                 (unsigned long) summary->missing);
+      gtk_box_append (GTK_BOX (box), create_badge (missing, "warning"));
+    }
+
+  gtk_box_append (GTK_BOX (box),
+                  create_badge (retort_column_type_to_string (summary->type),
+                                numeric ? "numeric" : NULL));
+
+  return box;
 }
 
 /* Text columns list their most frequent values when expanded. */
@@ -130,7 +152,7 @@ create_text_column_row (const RetortColumnSummary *summary,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary->name);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), statistics);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), create_type_badge (summary->type));
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), create_badges (summary));
 
   for (guint i = 0; i < summary->top_values->len; i++)
     {
@@ -139,7 +161,7 @@ create_text_column_row (const RetortColumnSummary *summary,
       g_autofree char *count = NULL;
       GtkWidget *count_label;
 
-      count = g_strdup_printf ("%'" G_GSIZE_FORMAT, value->count);
+      count = g_strdup_printf ("%'lu", (unsigned long) value->count);
       count_label = gtk_label_new (count);
       gtk_widget_add_css_class (count_label, "dim-label");
       gtk_widget_add_css_class (count_label, "numeric");
@@ -167,7 +189,7 @@ create_column_row (const RetortColumnSummary *summary)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), statistics);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), create_type_badge (summary->type));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), create_badges (summary));
 
   return row;
 }

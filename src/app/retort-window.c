@@ -124,9 +124,9 @@ retort_window_show_table (RetortWindow *self,
   g_autofree char *columns = NULL;
   g_autofree char *subtitle = NULL;
 
-  rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GSIZE_FORMAT " row",
-                                       "%'" G_GSIZE_FORMAT " rows", n_rows),
-                          n_rows);
+  /* gsize as unsigned long: xgettext cannot read G_GSIZE_FORMAT. */
+  rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'lu row", "%'lu rows", n_rows),
+                          (unsigned long) n_rows);
   columns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u column", "%u columns", n_columns),
                              n_columns);
   /* Translators: the size of a table, e.g. "150 rows · 5 columns" */
