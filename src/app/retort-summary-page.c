@@ -33,7 +33,23 @@ format_number (double           value,
   if (type == RETORT_COLUMN_TYPE_INT64)
     return g_strdup_printf ("%.0f", value);
 
-  return g_strdup_printf ("%.6g", value);
+  /* Enough digits for what a CSV file holds, without an exponent before 1e10. */
+  return g_strdup_printf ("%.10g", value);
+}
+
+/* Four significant digits, but whole numbers are never cut to an exponent. */
+static char *
+format_mean (double value)
+{
+  double magnitude = fabs (value);
+  int decimals;
+
+  if (!isfinite (value) || (magnitude < 1e-4 && magnitude > 0))
+    return g_strdup_printf ("%.4g", value);
+
+  decimals = magnitude < 1 ? 4 : MAX (0, 3 - (int) floor (log10 (magnitude)));
+
+  return g_strdup_printf ("%.*f", decimals, value);
 }
 
 static char *
@@ -79,11 +95,12 @@ format_statistics (const RetortColumnSummary *summary)
     {
       g_autofree char *min = format_number (summary->min, summary->type);
       g_autofree char *max = format_number (summary->max, summary->type);
+      g_autofree char *mean = format_mean (summary->mean);
 
       /* Translators: statistics of a numeric column */
       g_ptr_array_add (parts, g_strdup_printf (_("min %s"), min));
       g_ptr_array_add (parts, g_strdup_printf (_("max %s"), max));
-      g_ptr_array_add (parts, g_strdup_printf (_("mean %.4g"), summary->mean));
+      g_ptr_array_add (parts, g_strdup_printf (_("mean %s"), mean));
     }
   else
     {
