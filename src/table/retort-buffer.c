@@ -8,29 +8,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "retort-buffer.h"
+#include "retort-buffer-private.h"
 
 /* Below this size a buffer comes from the allocator; above it from mmap(),
  * which is page-aligned and lets retort_buffer_resize() use mremap(). */
 #define MMAP_THRESHOLD ((gsize) 256 * 1024)
-
-typedef enum
-{
-  BUFFER_HEAP,
-  BUFFER_MAPPED,
-  BUFFER_WRAPPED,
-} BufferKind;
-
-struct _RetortBuffer
-{
-  gatomicrefcount ref_count;
-  BufferKind      kind;
-  gpointer        data;
-  gsize           size;
-  gsize           capacity;   /* bytes mapped or allocated */
-  GDestroyNotify  notify;
-  gpointer        notify_data;
-};
 
 G_DEFINE_BOXED_TYPE (RetortBuffer, retort_buffer, retort_buffer_ref, retort_buffer_unref)
 
@@ -46,7 +28,7 @@ page_round (gsize size)
 }
 
 static gpointer
-allocate (BufferKind *kind,
+allocate (RetortBufferKind *kind,
           gsize       size,
           gsize      *capacity)
 {
@@ -192,7 +174,7 @@ retort_buffer_resize (RetortBuffer *buffer,
     }
   else
     {
-      BufferKind kind;
+      RetortBufferKind kind;
       gsize capacity;
       gpointer data = allocate (&kind, new_size, &capacity);
 

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "retort-bitmap-private.h"
+#include "retort-buffer-private.h"
 #include "retort-column-private.h"
 #include "retort-csv.h"
 #include "retort-float-private.h"
@@ -50,9 +51,18 @@ typedef enum
   KIND_STRING,
 } Kind;
 
+/* The first value of a column that was not an int64, as pandas meets it. */
+typedef enum
+{
+  FAILURE_NONE,
+  FAILURE_INVALID,
+  FAILURE_OVERFLOW,
+} Failure;
+
 typedef struct
 {
   Kind          kind;
+  Failure       first_failure;
   RetortBuffer *slots;       /* 8 bytes per row: gint64, double or 0/1 */
   RetortBuffer *validity;    /* created at the first missing value */
   gsize         capacity;    /* rows */
@@ -183,38 +193,48 @@ is_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
-/* pandas' default na_values (pandas._libs.parsers.STR_NA_VALUES). */
-static gboolean
+/* pandas' default na_values (pandas._libs.parsers.STR_NA_VALUES), by length
+ * so that each test is a fixed-size comparison. */
+#define IS(token) (memcmp (s, token, sizeof token - 1) == 0)
+
+static inline gboolean
 is_na (const char *s,
        gsize       n)
 {
-  static const char * const tokens[] = {
-    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null",
-  };
-
-  if (n == 0)
-    return TRUE;
-  if (n > 8)
-    return FALSE;
-
-  switch (s[0])
+  switch (n)
     {
-    case '#': case '-': case '1': case '<': case 'N': case 'n':
-      break;
+    case 0:
+      return TRUE;
+    case 2:
+      return IS ("NA");
+    case 3:
+      return IS ("NaN") || IS ("nan") || IS ("N/A") || IS ("n/a") || IS ("#NA");
+    case 4:
+      return IS ("NULL") || IS ("null") || IS ("-NaN") || IS ("-nan") || IS ("#N/A") ||
+             IS ("<NA>");
+    case 6:
+      return IS ("1.#IND");
+    case 7:
+      return IS ("-1.#IND") || IS ("1.#QNAN");
+    case 8:
+      return IS ("#N/A N/A") || IS ("-1.#QNAN");
     default:
       return FALSE;
     }
-
-  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
-    if (strlen (tokens[i]) == n && memcmp (tokens[i], s, n) == 0)
-      return TRUE;
-
-  return FALSE;
 }
 
-/* pandas' str_to_int64: surrounding whitespace, an optional sign, digits. */
-static inline gboolean
+#undef IS
+
+typedef enum
+{
+  INT_OK,
+  INT_INVALID,
+  INT_OVERFLOW,
+} IntParse;
+
+/* pandas' str_to_int64: surrounding whitespace, an optional sign, digits.
+ * Overflow is told apart: it sends pandas down another path. */
+static inline IntParse
 parse_int (const char *s,
            gsize       n,
            gint64     *value)
@@ -230,7 +250,7 @@ parse_int (const char *s,
   if (p < end && (*p == '-' || *p == '+'))
     negative = *p++ == '-';
   if (p >= end || (guint) (*p - '0') > 9)
-    return FALSE;
+    return INT_INVALID;
 
   limit = negative ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
   for (; p < end && (guint) (*p - '0') <= 9; p++)
@@ -238,17 +258,17 @@ parse_int (const char *s,
       guint digit = (guint) (*p - '0');
 
       if (magnitude > (limit - digit) / 10)
-        return FALSE;
+        return INT_OVERFLOW;
       magnitude = magnitude * 10 + digit;
     }
 
   while (p < end && is_space (*p))
     p++;
   if (p != end)
-    return FALSE;
+    return INT_INVALID;
 
   *value = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
-  return TRUE;
+  return INT_OK;
 }
 
 static gboolean
@@ -303,20 +323,18 @@ parse_float (const char *s,
   return FALSE;
 }
 
-/* pandas' default true_values and false_values. */
+/* pandas' true and false words, in any case (its to_boolean()). */
 static inline gboolean
 parse_bool (const char *s,
             gsize       n,
             gboolean   *value)
 {
-  if (n == 4 && (memcmp (s, "True", 4) == 0 || memcmp (s, "TRUE", 4) == 0 ||
-                 memcmp (s, "true", 4) == 0))
+  if (n == 4 && g_ascii_strncasecmp (s, "true", 4) == 0)
     {
       *value = TRUE;
       return TRUE;
     }
-  if (n == 5 && (memcmp (s, "False", 5) == 0 || memcmp (s, "FALSE", 5) == 0 ||
-                 memcmp (s, "false", 5) == 0))
+  if (n == 5 && g_ascii_strncasecmp (s, "false", 5) == 0)
     {
       *value = FALSE;
       return TRUE;
@@ -528,7 +546,7 @@ chunk_column_set_valid (ChunkColumn *column,
                         gsize        row)
 {
   if (column->validity != NULL)
-    _retort_bitmap_set (retort_buffer_get_data (column->validity), row);
+    _retort_bitmap_set (_retort_buffer_data (column->validity), row);
 }
 
 static void
@@ -537,12 +555,12 @@ chunk_column_append_string (ChunkColumn *column,
                             const char  *s,
                             gsize        n)
 {
-  gint64 *offsets = retort_buffer_get_data (column->offsets);
+  gint64 *offsets = _retort_buffer_data (column->offsets);
 
   if (column->data_length + n > retort_buffer_get_size (column->data))
     retort_buffer_resize (column->data, MAX (column->data_length + n,
                                              2 * retort_buffer_get_size (column->data)));
-  memcpy ((char *) retort_buffer_get_data (column->data) + column->data_length, s, n);
+  memcpy ((char *) _retort_buffer_data (column->data) + column->data_length, s, n);
   column->data_length += n;
   offsets[row + 1] = (gint64) column->data_length;
 }
@@ -552,7 +570,7 @@ chunk_column_start_strings (ChunkColumn *column)
 {
   column->kind = KIND_STRING;
   column->offsets = retort_buffer_new ((column->capacity + 1) * sizeof (gint64));
-  ((gint64 *) retort_buffer_get_data (column->offsets))[0] = 0;
+  ((gint64 *) _retort_buffer_data (column->offsets))[0] = 0;
   column->data = retort_buffer_new (MAX (column->capacity * 8, 64));
   column->data_length = 0;
   g_clear_pointer (&column->validity, retort_buffer_unref);
@@ -562,8 +580,8 @@ static void
 chunk_column_int_to_float (ChunkColumn *column,
                            gsize        n_rows)
 {
-  gint64 *ints = retort_buffer_get_data (column->slots);
-  double *floats = retort_buffer_get_data (column->slots);
+  gint64 *ints = _retort_buffer_data (column->slots);
+  double *floats = _retort_buffer_data (column->slots);
 
   for (gsize i = 0; i < n_rows; i++)
     floats[i] = (double) ints[i];
@@ -577,6 +595,14 @@ static gboolean rescan_strings (Parser      *parser,
                                 guint        column_index,
                                 const char  *until);
 
+static inline void
+note_failure (ChunkColumn *column,
+              IntParse     result)
+{
+  if (column->first_failure == FAILURE_NONE)
+    column->first_failure = result == INT_OVERFLOW ? FAILURE_OVERFLOW : FAILURE_INVALID;
+}
+
 /* Stores field @index of row chunk->n_rows, inferring as it goes. */
 static inline gboolean
 store_field (Parser      *parser,
@@ -588,10 +614,11 @@ store_field (Parser      *parser,
 {
   ChunkColumn *column = &chunk->columns[index];
   gsize row = chunk->n_rows;
-  guint64 *slot = (guint64 *) retort_buffer_get_data (column->slots) + row;
+  guint64 *slot = (guint64 *) _retort_buffer_data (column->slots) + row;
   const char *s = field->start;
   gsize n = field->length;
   gint64 int_value;
+  IntParse int_result;
   double float_value;
   gboolean bool_value;
 
@@ -599,7 +626,7 @@ store_field (Parser      *parser,
     {
       if (column->kind == KIND_STRING)
         {
-          gint64 *offsets = retort_buffer_get_data (column->offsets);
+          gint64 *offsets = _retort_buffer_data (column->offsets);
 
           offsets[row + 1] = offsets[row];
         }
@@ -611,12 +638,14 @@ store_field (Parser      *parser,
   switch (column->kind)
     {
     case KIND_INT:
-      if (G_LIKELY (parse_int (s, n, &int_value)))
+      int_result = parse_int (s, n, &int_value);
+      if (G_LIKELY (int_result == INT_OK))
         {
           memcpy (slot, &int_value, 8);
           chunk_column_set_valid (column, row);
           return TRUE;
         }
+      note_failure (column, int_result);
       if (parse_float (s, n, &float_value))
         {
           chunk_column_int_to_float (column, row);
@@ -648,12 +677,13 @@ store_field (Parser      *parser,
       break;
 
     case KIND_UNKNOWN:
-      if (parse_int (s, n, &int_value))
+      int_result = parse_int (s, n, &int_value);
+      if (int_result == INT_OK)
         {
           column->kind = KIND_INT;
           memcpy (slot, &int_value, 8);
         }
-      else if (parse_float (s, n, &float_value))
+      else if (note_failure (column, int_result), parse_float (s, n, &float_value))
         {
           column->kind = KIND_FLOAT;
           memcpy (slot, &float_value, 8);
@@ -724,6 +754,26 @@ skip_line_end (const char **p,
     (*p)++;
 }
 
+/* pandas skips empty lines and lines of only spaces and tabs (unless one of
+ * them is the delimiter). */
+static inline gboolean
+skip_blank_line (Parser      *parser,
+                 const char **p)
+{
+  const char *q = *p;
+  const char *end = parser->data_end;
+
+  while (q < end && (*q == ' ' || *q == '\t') && *q != parser->delimiter)
+    q++;
+  if (q < end && *q != '\n' && *q != '\r')
+    return FALSE;
+
+  *p = q;
+  if (q < end)
+    skip_line_end (p, end);
+  return TRUE;
+}
+
 /* Parses records from chunk->start until the first record boundary at or
  * after chunk->end, storing them. */
 static void
@@ -739,12 +789,8 @@ parse_chunk (Parser *parser,
       const char *record_start = p;
       guint index = 0;
 
-      /* pandas skips blank lines. */
-      if (*p == '\n' || *p == '\r')
-        {
-          skip_line_end (&p, data_end);
-          continue;
-        }
+      if ((*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') && skip_blank_line (parser, &p))
+        continue;
 
       if (G_UNLIKELY (chunk->n_rows >= chunk->columns[0].capacity))
         for (guint i = 0; i < n_columns; i++)
@@ -804,30 +850,29 @@ out:
   chunk->actual_end = p;
 }
 
-/* Fills string column @column_index with rows [0, chunk->n_rows) by parsing
- * the chunk again up to @until. Those rows held numbers or booleans, so they
- * are ASCII and can't fail to validate. */
+typedef void (*FieldFunc) (const Field *field,
+                           gsize        row,
+                           gpointer     user_data);
+
+/* Calls @func for field @column_index of every record from chunk->start up
+ * to @until, parsing the chunk again. */
 static gboolean
-rescan_strings (Parser     *parser,
-                Chunk      *chunk,
-                guint       column_index,
-                const char *until)
+scan_column (Parser     *parser,
+             Chunk      *chunk,
+             guint       column_index,
+             const char *until,
+             FieldFunc   func,
+             gpointer    user_data)
 {
-  ChunkColumn *column = &chunk->columns[column_index];
   const char *p = chunk->start;
   gsize row = 0;
-
-  chunk_column_start_strings (column);
 
   while (p < until)
     {
       guint index = 0;
 
-      if (*p == '\n' || *p == '\r')
-        {
-          skip_line_end (&p, parser->data_end);
-          continue;
-        }
+      if (skip_blank_line (parser, &p))
+        continue;
 
       for (;;)
         {
@@ -835,22 +880,8 @@ rescan_strings (Parser     *parser,
 
           if (!read_field (parser, chunk, &p, parser->data_end, index + 1, &field))
             return FALSE;
-
           if (index == column_index)
-            {
-              if (is_na (field.start, field.length))
-                {
-                  gint64 *offsets = retort_buffer_get_data (column->offsets);
-
-                  offsets[row + 1] = offsets[row];
-                  chunk_column_set_missing (column, row);
-                }
-              else
-                {
-                  chunk_column_append_string (column, row, field.start, field.length);
-                  chunk_column_set_valid (column, row);
-                }
-            }
+            func (&field, row, user_data);
           index++;
 
           if (p >= parser->data_end)
@@ -867,8 +898,139 @@ rescan_strings (Parser     *parser,
       row++;
     }
 
-  g_assert (row == chunk->n_rows);
   return TRUE;
+}
+
+static void
+append_string_field (const Field *field,
+                     gsize        row,
+                     gpointer     user_data)
+{
+  ChunkColumn *column = user_data;
+
+  if (is_na (field->start, field->length))
+    {
+      gint64 *offsets = _retort_buffer_data (column->offsets);
+
+      offsets[row + 1] = offsets[row];
+      chunk_column_set_missing (column, row);
+    }
+  else
+    {
+      chunk_column_append_string (column, row, field->start, field->length);
+      chunk_column_set_valid (column, row);
+    }
+}
+
+/* Fills string column @column_index with rows [0, chunk->n_rows) by parsing
+ * the chunk again up to @until. Those rows held numbers or booleans, so they
+ * are ASCII and can't fail to validate. */
+static gboolean
+rescan_strings (Parser     *parser,
+                Chunk      *chunk,
+                guint       column_index,
+                const char *until)
+{
+  ChunkColumn *column = &chunk->columns[column_index];
+
+  chunk_column_start_strings (column);
+
+  return scan_column (parser, chunk, column_index, until, append_string_field, column);
+}
+
+/* What pandas' unsigned pass (_try_uint64) makes of a column, after an
+ * int64 overflow: the first error ends it, as in pandas. */
+typedef struct
+{
+  IntParse  error;
+  gboolean  seen_signed;
+  gboolean  seen_unsigned;
+  gboolean  seen_null;
+} UnsignedPass;
+
+static void
+check_unsigned_field (const Field *field,
+                      gsize        row,
+                      gpointer     user_data)
+{
+  UnsignedPass *pass = user_data;
+  const char *p = field->start;
+  const char *end = field->start + field->length;
+  guint64 magnitude = 0;
+
+  if (pass->error != INT_OK)
+    return;
+  if (is_na (field->start, field->length))
+    {
+      pass->seen_null = TRUE;
+      return;
+    }
+
+  while (p < end && is_space (*p))
+    p++;
+  if (p < end && *p == '-')
+    {
+      pass->seen_signed = TRUE;
+      return;
+    }
+  if (p < end && *p == '+')
+    p++;
+  if (p >= end || (guint) (*p - '0') > 9)
+    {
+      pass->error = INT_INVALID;
+      return;
+    }
+  for (; p < end && (guint) (*p - '0') <= 9; p++)
+    {
+      guint digit = (guint) (*p - '0');
+
+      if (magnitude > (G_MAXUINT64 - digit) / 10)
+        {
+          pass->error = INT_OVERFLOW;
+          return;
+        }
+      magnitude = magnitude * 10 + digit;
+    }
+  while (p < end && is_space (*p))
+    p++;
+  if (p != end)
+    {
+      pass->error = INT_INVALID;
+      return;
+    }
+  if (magnitude > (guint64) G_MAXINT64)
+    pass->seen_unsigned = TRUE;
+}
+
+/* pandas met an int64 overflow before any other non-integer: it then tries
+ * uint64 and, unless that pass finds a non-integer first (and falls back to
+ * float64 like any other column), leaves the column as text. uint64 columns
+ * have no Retort type: their digits are kept as text too. */
+static gboolean
+overflow_makes_text (Parser  *parser,
+                     Chunk   *chunks,
+                     guint    n_chunks,
+                     guint    index)
+{
+  UnsignedPass pass = { INT_OK, FALSE, FALSE, FALSE };
+
+  for (guint k = 0; k < n_chunks; k++)
+    {
+      Failure failure = chunks[k].columns[index].first_failure;
+
+      if (failure == FAILURE_INVALID)
+        return FALSE;
+      if (failure == FAILURE_OVERFLOW)
+        break;
+      if (k + 1 == n_chunks)
+        return FALSE;
+    }
+
+  for (guint k = 0; k < n_chunks && pass.error == INT_OK; k++)
+    if (!scan_column (parser, &chunks[k], index, chunks[k].actual_end, check_unsigned_field, &pass))
+      return TRUE;
+
+  return pass.error != INT_INVALID;
 }
 
 static void
@@ -989,8 +1151,8 @@ read_first_record (Parser  *parser,
   const char *end = parser->data_end;
   guint index = 0;
 
-  while (p < end && (*p == '\n' || *p == '\r'))
-    skip_line_end (&p, end);
+  while (p < end && skip_blank_line (parser, &p))
+    ;
 
   if (p >= end)
     return p;
@@ -1084,6 +1246,7 @@ assemble_strings (Chunk  *chunks,
                   guint   index,
                   gsize   n_rows)
 {
+  RetortBuffer *validity = merge_validity (chunks, n_chunks, index, n_rows);
   RetortBuffer *offsets;
   RetortBuffer *data;
   gsize data_length = 0;
@@ -1103,7 +1266,7 @@ assemble_strings (Chunk  *chunks,
   for (guint k = 1; k < n_chunks; k++)
     {
       ChunkColumn *column = &chunks[k].columns[index];
-      const gint64 *src = retort_buffer_get_data (column->offsets);
+      const gint64 *src = _retort_buffer_data (column->offsets);
       gint64 *dst = retort_buffer_get_data (offsets);
 
       for (gsize i = 1; i <= chunks[k].n_rows; i++)
@@ -1115,8 +1278,7 @@ assemble_strings (Chunk  *chunks,
       chunk_column_clear (column);
     }
 
-  return _retort_column_new (RETORT_COLUMN_TYPE_STRING, n_rows,
-                             merge_validity (chunks, n_chunks, index, n_rows), offsets, data);
+  return _retort_column_new (RETORT_COLUMN_TYPE_STRING, n_rows, validity, offsets, data);
 }
 
 static RetortColumn *
@@ -1146,7 +1308,7 @@ assemble_slots (Chunk  *chunks,
       if (column->kind == KIND_INT && kind == KIND_FLOAT)
         chunk_column_int_to_float (column, chunks[k].n_rows);
       memcpy ((guint64 *) retort_buffer_get_data (slots) + row,
-              retort_buffer_get_data (column->slots), chunks[k].n_rows * 8);
+              _retort_buffer_data (column->slots), chunks[k].n_rows * 8);
       row += chunks[k].n_rows;
       chunk_column_clear (column);
     }
@@ -1222,6 +1384,8 @@ assemble_column (Parser  *parser,
     kind = KIND_STRING;
   else if (kind == KIND_INT && any_missing)
     kind = KIND_FLOAT;
+  if (kind != KIND_STRING && overflow_makes_text (parser, chunks, n_chunks, index))
+    kind = KIND_STRING;
 
   if (kind != KIND_STRING)
     return assemble_slots (chunks, n_chunks, index, kind, n_rows);
@@ -1297,9 +1461,10 @@ parse (Parser                 *parser,
     }
 
   /* One chunk per thread, cut at line ends. */
-  n_chunks = options->n_threads != 0 ? options->n_threads : g_get_num_processors ();
-  if ((gsize) (parser->data_end - body) < MIN_PARALLEL_BYTES)
-    n_chunks = 1;
+  /* An explicit thread count is obeyed even for small inputs (tests, fuzzing). */
+  n_chunks = options->n_threads;
+  if (n_chunks == 0)
+    n_chunks = (gsize) (parser->data_end - body) < MIN_PARALLEL_BYTES ? 1 : g_get_num_processors ();
   n_chunks = CLAMP (n_chunks, 1, 64);
 
   chunks = g_new0 (Chunk, n_chunks);

@@ -14,7 +14,7 @@ typedef struct
 {
   char      delimiter;       /* ',' ';' '\t' '|', or 0 to detect it (default) */
   gboolean  has_header;      /* default TRUE */
-  guint     n_threads;       /* 0: one per core (default) */
+  guint     n_threads;       /* 0: one per core for large inputs (default) */
   gsize     max_field_size;  /* bytes; default RETORT_CSV_DEFAULT_MAX_FIELD_SIZE */
 } RetortCsvOptions;
 

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "retort-table-lib.h"
+
+static RetortColumn *
+make_float_column (const double *values,
+                   gsize         n)
+{
+  g_autoptr(RetortColumnBuilder) builder = retort_column_builder_new (RETORT_COLUMN_TYPE_FLOAT64, 0);
+
+  for (gsize i = 0; i < n; i++)
+    retort_column_builder_append_float64 (builder, values[i]);
+
+  return retort_column_builder_finish (g_steal_pointer (&builder));
+}
+
+static void
+test_builder_types (void)
+{
+  g_autoptr(RetortColumnBuilder) ints = retort_column_builder_new (RETORT_COLUMN_TYPE_INT64, 0);
+  g_autoptr(RetortColumnBuilder) bools = retort_column_builder_new (RETORT_COLUMN_TYPE_BOOL, 0);
+  g_autoptr(RetortColumnBuilder) strings = retort_column_builder_new (RETORT_COLUMN_TYPE_STRING, 0);
+  g_autoptr(RetortColumnBuilder) times = retort_column_builder_new (RETORT_COLUMN_TYPE_DATETIME, 0);
+  g_autoptr(RetortColumn) int_column = NULL;
+  g_autoptr(RetortColumn) bool_column = NULL;
+  g_autoptr(RetortColumn) string_column = NULL;
+  g_autoptr(RetortColumn) time_column = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *when = NULL;
+  gsize length;
+
+  /* Enough rows to grow the buffers past their first allocation. */
+  for (gint64 i = 0; i < 100000; i++)
+    {
+      if (i % 7 == 3)
+        {
+          retort_column_builder_append_null (ints);
+          retort_column_builder_append_null (bools);
+          retort_column_builder_append_null (strings);
+          retort_column_builder_append_null (times);
+          continue;
+        }
+      retort_column_builder_append_int64 (ints, i * 1000);
+      retort_column_builder_append_bool (bools, i % 2 == 0);
+      {
+        g_autofree char *s = g_strdup_printf ("row %" G_GINT64_FORMAT " ✓", i);
+        retort_column_builder_append_string (strings, s, -1);
+      }
+      retort_column_builder_append_datetime (times, i * G_GINT64_CONSTANT (86400000000000));
+    }
+
+  int_column = retort_column_builder_finish (g_steal_pointer (&ints));
+  bool_column = retort_column_builder_finish (g_steal_pointer (&bools));
+  string_column = retort_column_builder_finish (g_steal_pointer (&strings));
+  time_column = retort_column_builder_finish (g_steal_pointer (&times));
+
+  g_assert_cmpuint (retort_column_get_length (int_column), ==, 100000);
+  g_assert_cmpuint (retort_column_get_null_count (int_column), ==, 14286);
+  g_assert_cmpuint (retort_column_get_null_count (string_column), ==, 14286);
+  g_assert_false (retort_column_is_valid (int_column, 3));
+  g_assert_true (retort_column_is_valid (int_column, 4));
+  g_assert_cmpint (retort_column_get_int64_data (int_column)[99999], ==, 99999000);
+  g_assert_cmpint (retort_column_get_bool_data (bool_column)[4], ==, 1);
+  g_assert_cmpint (retort_column_get_bool_data (bool_column)[5], ==, 0);
+  g_assert_null (retort_column_get_string (string_column, 3, &length));
+  g_assert_cmpmem (retort_column_get_string (string_column, 99999, &length), length,
+                   "row 99999 ✓", strlen ("row 99999 ✓"));
+
+  /* Arrow layout: 64-byte aligned buffers, offsets n + 1, bitmap LSB first. */
+  g_assert_cmpuint ((guintptr) retort_column_get_int64_data (int_column) % 64, ==, 0);
+  g_assert_cmpuint ((guintptr) retort_column_get_validity (int_column) % 64, ==, 0);
+  g_assert_cmpuint ((guintptr) retort_column_get_string_data (string_column) % 64, ==, 0);
+  g_assert_cmpint (retort_column_get_string_offsets (string_column)[0], ==, 0);
+  g_assert_cmpint (retort_column_get_validity (int_column)[0], ==, 0xf7);
+
+  text = retort_column_dup_text (bool_column, 0);
+  g_assert_cmpstr (text, ==, "True");
+  when = retort_column_dup_text (time_column, 1);
+  g_assert_cmpstr (when, ==, "1970-01-02 00:00:00");
+  g_assert_null (retort_column_dup_text (time_column, 3));
+}
+
+static void
+test_float_missing (void)
+{
+  const double values[] = { 1.5, NAN, -0.0, INFINITY, -INFINITY };
+  g_autoptr(RetortColumn) column = make_float_column (values, G_N_ELEMENTS (values));
+  g_autofree char *inf = retort_column_dup_text (column, 3);
+  g_autofree char *neg_zero = retort_column_dup_text (column, 2);
+
+  /* NaN is missing, as in pandas; infinities are values. */
+  g_assert_cmpuint (retort_column_get_null_count (column), ==, 1);
+  g_assert_false (retort_column_is_valid (column, 1));
+  g_assert_true (isnan (retort_column_get_float64_data (column)[1]));
+  g_assert_cmpstr (inf, ==, "inf");
+  g_assert_cmpstr (neg_zero, ==, "-0.0");
+}
+
+/* Export must write floats exactly as Python's repr() does. */
+static void
+test_float_text_matches_python_repr (void)
+{
+  const char *python = g_getenv ("RETORT_PYTHON");
+  g_autoptr(RetortColumnBuilder) builder = retort_column_builder_new (RETORT_COLUMN_TYPE_FLOAT64, 0);
+  g_autoptr(RetortColumn) column = NULL;
+  g_autoptr(GString) script = g_string_new ("import struct, sys\nfor h in sys.stdin.read().split():\n"
+                                            "    print(repr(struct.unpack('<d', bytes.fromhex(h))[0]))\n");
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) lines = NULL;
+  const double specials[] = { 0.1, 1e16, 1e15, 123.0, 1e-4, 1e-5, 0.3, 2.0 / 3.0, 5e-324,
+                              1.7976931348623157e308, 2.2250738585072014e-308, 1e22, 1e23,
+                              9007199254740993.0, 123456789012345678.0, 0.000123, -42.5 };
+  GRand *rand = g_rand_new_with_seed (4242);
+  gsize n = 0;
+
+  if (python == NULL || !g_file_test (python, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("RETORT_PYTHON is not set");
+      g_rand_free (rand);
+      return;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (specials) + 3000; i++)
+    {
+      double value;
+      guint8 bytes[8];
+
+      if (i < G_N_ELEMENTS (specials))
+        value = specials[i];
+      else if (i % 2)
+        {
+          guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+          memcpy (&value, &bits, 8);
+          if (!isfinite (value))
+            continue;
+        }
+      else
+        value = g_rand_double_range (rand, -1e6, 1e6) * pow (10, g_rand_int_range (rand, -30, 30));
+
+      retort_column_builder_append_float64 (builder, value);
+      memcpy (bytes, &value, 8);
+      for (guint b = 0; b < 8; b++)
+        g_string_append_printf (input, "%02x", bytes[b]);
+      g_string_append_c (input, '\n');
+      n++;
+    }
+  g_rand_free (rand);
+  column = retort_column_builder_finish (g_steal_pointer (&builder));
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              python, "-c", script->str, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input->str, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (output, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *ours = retort_column_dup_text (column, i);
+
+      g_assert_cmpstr (ours, ==, lines[i]);
+    }
+}
+
+static void
+test_unique_names (void)
+{
+  const char *names[] = { "a", "b", "a", "a (2)", "a", "" , "" };
+  RetortColumn *columns[G_N_ELEMENTS (names)];
+  const double value = 1;
+  g_autoptr(RetortTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    columns[i] = make_float_column (&value, 1);
+  table = retort_table_new (G_N_ELEMENTS (names), names, columns, &error);
+  g_assert_no_error (error);
+
+  /* "a (2)" was taken by a column of that name: the next "a" is "a (3)". */
+  g_assert_cmpstr (retort_table_get_column_name (table, 0), ==, "a");
+  g_assert_cmpstr (retort_table_get_column_name (table, 2), ==, "a (3)");
+  g_assert_cmpstr (retort_table_get_column_name (table, 3), ==, "a (2)");
+  g_assert_cmpstr (retort_table_get_column_name (table, 4), ==, "a (4)");
+  g_assert_cmpstr (retort_table_get_column_name (table, 6), ==, " (2)");
+  g_assert_cmpint (retort_table_find_column (table, "a (4)"), ==, 4);
+  g_assert_cmpint (retort_table_find_column (table, "zzz"), ==, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    retort_column_unref (columns[i]);
+}
+
+static void
+test_mismatched_lengths (void)
+{
+  const double values[] = { 1, 2, 3 };
+  RetortColumn *columns[2] = { make_float_column (values, 3), make_float_column (values, 2) };
+  const char *names[2] = { "long", "short" };
+  g_autoptr(GError) error = NULL;
+  RetortTable *table = retort_table_new (2, names, columns, &error);
+
+  g_assert_null (table);
+  g_assert_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "short"));
+  retort_column_unref (columns[0]);
+  retort_column_unref (columns[1]);
+}
+
+static RetortTable *
+make_mixed_table (void)
+{
+  g_autoptr(RetortColumnBuilder) numbers = retort_column_builder_new (RETORT_COLUMN_TYPE_FLOAT64, 0);
+  g_autoptr(RetortColumnBuilder) words = retort_column_builder_new (RETORT_COLUMN_TYPE_STRING, 0);
+  RetortColumn *columns[2];
+  const char *names[2] = { "x", "word" };
+  RetortTable *table;
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *word = g_strdup_printf ("w%d", i);
+
+      retort_column_builder_append_float64 (numbers, i % 3 == 0 ? NAN : i + 0.5);
+      if (i % 5 == 0)
+        retort_column_builder_append_null (words);
+      else
+        retort_column_builder_append_string (words, word, -1);
+    }
+  columns[0] = retort_column_builder_finish (g_steal_pointer (&numbers));
+  columns[1] = retort_column_builder_finish (g_steal_pointer (&words));
+  table = retort_table_new (2, names, columns, NULL);
+  retort_column_unref (columns[0]);
+  retort_column_unref (columns[1]);
+
+  return table;
+}
+
+static void
+test_slice_and_select (void)
+{
+  g_autoptr(RetortTable) table = make_mixed_table ();
+  g_autoptr(RetortTable) slice = retort_table_slice (table, 3, 9);
+  g_autoptr(RetortTable) selected = NULL;
+  guint indices[] = { 1 };
+  gsize length;
+
+  g_assert_cmpuint (retort_table_get_n_rows (slice), ==, 9);
+  /* Rows 3, 6, 9 of the original (0, 3, 6 here) are missing, at odd bit offsets. */
+  for (gsize row = 0; row < 9; row++)
+    g_assert_cmpint (retort_column_is_valid (retort_table_get_column (slice, 0), row), ==,
+                     (row + 3) % 3 != 0);
+  g_assert_cmpuint (retort_column_get_null_count (retort_table_get_column (slice, 0)), ==, 3);
+  g_assert_cmpmem (retort_column_get_string (retort_table_get_column (slice, 1), 1, &length),
+                   length, "w4", 2);
+  g_assert_null (retort_column_get_string (retort_table_get_column (slice, 1), 2, &length));
+
+  selected = retort_table_select (table, indices, 1);
+  g_assert_cmpuint (retort_table_get_n_columns (selected), ==, 1);
+  g_assert_cmpstr (retort_table_get_column_name (selected, 0), ==, "word");
+  g_assert_true (retort_table_get_column (selected, 0) == retort_table_get_column (table, 1));
+
+  {
+    g_autofree char *cell = retort_table_dup_cell_text (table, 1, 0);
+    g_assert_cmpstr (cell, ==, "1.5");
+    g_assert_null (retort_table_dup_cell_text (table, 0, 0));
+  }
+}
+
+static void
+test_summary (void)
+{
+  g_autoptr(RetortTable) table = make_mixed_table ();
+  g_autoptr(GPtrArray) summaries = retort_table_summarize (table);
+  RetortColumnSummary *x = g_ptr_array_index (summaries, 0);
+  RetortColumnSummary *word = g_ptr_array_index (summaries, 1);
+  const double ones_to_ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN };
+  g_autoptr(RetortColumn) column = make_float_column (ones_to_ten, G_N_ELEMENTS (ones_to_ten));
+  g_autoptr(RetortColumnSummary) summary = retort_column_summary_new (column, "n");
+
+  /* x = i + 0.5 for i in 0..19 not divisible by 3. */
+  g_assert_cmpstr (x->name, ==, "x");
+  g_assert_cmpuint (x->count, ==, 13);
+  g_assert_cmpuint (x->missing, ==, 7);
+  g_assert_true (x->has_numeric_stats);
+  g_assert_cmpfloat (x->min, ==, 1.5);
+  g_assert_cmpfloat (x->max, ==, 19.5);
+  g_assert_cmpuint (x->distinct, ==, 13);
+
+  g_assert_false (word->has_numeric_stats);
+  g_assert_cmpuint (word->missing, ==, 4);
+  g_assert_cmpuint (word->distinct, ==, 16);
+  g_assert_cmpuint (word->top_values->len, ==, 5);
+  g_assert_cmpstr (((RetortValueCount *) g_ptr_array_index (word->top_values, 0))->value, ==, "w1");
+
+  /* pandas: Series(range(1, 11)).std() == 3.0276503540974917 */
+  g_assert_cmpfloat (summary->mean, ==, 5.5);
+  g_assert_cmpfloat_with_epsilon (summary->std, 3.0276503540974917, 1e-15);
+  g_assert_cmpuint (summary->missing, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/table/builder/types", test_builder_types);
+  g_test_add_func ("/table/builder/float-missing", test_float_missing);
+  g_test_add_func ("/table/text/float-repr", test_float_text_matches_python_repr);
+  g_test_add_func ("/table/names/unique", test_unique_names);
+  g_test_add_func ("/table/new/mismatched-lengths", test_mismatched_lengths);
+  g_test_add_func ("/table/slice-select", test_slice_and_select);
+  g_test_add_func ("/table/summary", test_summary);
+
+  return g_test_run ();
+}
