@@ -33,6 +33,12 @@
 #define TARGET_ALL_THREADS  6.0
 #define TARGET_MEMORY       1.5
 
+/* Percentages of 17-digit floats and of floats with an exponent. */
+#define MIXED_FULL  70
+#define MIXED_EXP   20
+#define FLOATS_FULL 70
+#define FLOATS_EXP  20
+
 typedef struct
 {
   guint64 state;
@@ -68,11 +74,13 @@ append_digits (GString *out,
 }
 
 /* Floats as people's CSV files have them: "1234.5", "12.3456789",
- * "0.000123", and full round-trip precision as Python and R export them. */
+ * "0.000123", and full round-trip precision as Python and R export them,
+ * "-0.12345678901234567" or "1.2345678901234567e-05". */
 static void
 append_float (GString *out,
               Rng     *rng,
-              guint    full_precision_percent)
+              guint    full_precision_percent,
+              guint    exponent_percent)
 {
   guint style = rng_below (rng, 100);
   guint int_digits = rng_below (rng, 5);
@@ -80,13 +88,20 @@ append_float (GString *out,
   if (rng_below (rng, 4) == 0)
     g_string_append_c (out, '-');
 
-  if (style < full_precision_percent)
+  if (style < exponent_percent)
+    {
+      append_digits (out, rng, 1, TRUE);
+      g_string_append_c (out, '.');
+      append_digits (out, rng, 16, FALSE);
+      g_string_append_printf (out, "e%c%02u", rng_below (rng, 2) ? '-' : '+',
+                              5 + rng_below (rng, 15));
+    }
+  else if (style < exponent_percent + full_precision_percent)
     {
       /* 17 significant digits. */
       if (int_digits == 0)
         {
-          g_string_append (out, "0.");
-          append_digits (out, rng, rng_below (rng, 3), FALSE);
+          g_string_append (out, rng_below (rng, 2) ? "0.0" : "0.");
           append_digits (out, rng, 17, TRUE);
         }
       else
@@ -96,7 +111,7 @@ append_float (GString *out,
           append_digits (out, rng, 17 - int_digits, FALSE);
         }
     }
-  else if (style < full_precision_percent + (100 - full_precision_percent) / 4)
+  else if (rng_below (rng, 4) == 0)
     {
       /* Small: 0.000123 */
       g_string_append (out, "0.");
@@ -116,8 +131,9 @@ append_float (GString *out,
 }
 
 static const char *words[] = {
-  "red", "green", "blue", "amber", "teal", "ochre", "slate", "plum",
-  "north", "south", "east", "west", "A12", "B7", "C301", "yes", "no",
+  "red", "green", "cerulean", "amber", "vermilion", "ochre", "slate", "plum",
+  "north", "south-east", "north-west", "west", "A12", "B7", "C301", "yes", "no",
+  "pending", "shipped", "returned", "cancelled",
 };
 
 static const char mixed_header[] = "f1,f2,f3,f4,f5,f6,count,id,colour,region\n";
@@ -130,7 +146,7 @@ append_mixed_row (GString *out,
   for (guint i = 0; i < 6; i++)
     {
       if (rng_below (rng, 100) != 0)
-        append_float (out, rng, 85);
+        append_float (out, rng, MIXED_FULL, MIXED_EXP);
       g_string_append_c (out, ',');
     }
 
@@ -150,7 +166,7 @@ append_floats_row (GString *out,
 {
   for (guint i = 0; i < 4; i++)
     {
-      append_float (out, rng, 90);
+      append_float (out, rng, FLOATS_FULL, FLOATS_EXP);
       g_string_append_c (out, i < 3 ? ',' : '\n');
     }
 }

@@ -478,7 +478,7 @@ test_inspect_missing_file (void)
   g_autoptr(RunResult) result = run_retort ("inspect", "/nonexistent/retort-test.csv", NULL);
 
   g_assert_cmpint (result->status, ==, 1);
-  g_assert_nonnull (strstr (result->err, "/nonexistent/retort-test.csv"));
+  g_assert_nonnull (strstr (result->err, "retort-test.csv"));
 }
 
 static void
