@@ -269,14 +269,11 @@ compute_numeric_stats (RetortColumnSummary *summary,
       summary->max = MAX (summary->max, value);
       add_compensated (&sum, &compensation, value);
     }
-  summary->mean = (sum + compensation) / (double) summary->count;
+  /* With infinities the compensation is meaningless (inf - inf). */
+  summary->mean = (isfinite (sum) ? sum + compensation : sum) / (double) summary->count;
 
   if (summary->count < 2 || !isfinite (summary->mean))
-    {
-      if (summary->count >= 2)
-        summary->std = NAN;
-      return;
-    }
+    return;
 
   for (gsize row = 0; row < n_rows; row++)
     {
