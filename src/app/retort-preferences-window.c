@@ -147,8 +147,8 @@ retort_preferences_window_class_init (RetortPreferencesWindowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/retort/Retort/ui/retort-preferences-window.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/retort/Retort/ui/retort-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RetortPreferencesWindow, style_row);
 }
 

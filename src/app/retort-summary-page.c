@@ -60,7 +60,7 @@ format_datetime (double ns_since_epoch)
   if (!isfinite (ns_since_epoch))
     return g_strdup ("?");
 
-  datetime = g_date_time_new_from_unix_utc ((gint64) floor (ns_since_epoch / G_USEC_PER_SEC / 1000));
+  datetime = g_date_time_new_from_unix_utc ((gint64) floor (ns_since_epoch / 1e9));
   if (datetime == NULL)
     return g_strdup ("?");
 
@@ -251,8 +251,8 @@ retort_summary_page_class_init (RetortSummaryPageClass *klass)
 
   object_class->dispose = retort_summary_page_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/retort/Retort/ui/retort-summary-page.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/retort/Retort/ui/retort-summary-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RetortSummaryPage, columns_group);
 }
 

@@ -113,6 +113,19 @@ show_loading_page_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Shows @page_name with the file's name as the title of the window. */
+static void
+retort_window_show_page (RetortWindow *self,
+                         const char   *page_name,
+                         const char   *display_name,
+                         const char   *subtitle)
+{
+  adw_window_title_set_title (self->window_title, display_name);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), display_name);
+  gtk_stack_set_visible_child_name (self->stack, page_name);
+}
+
 static void
 retort_window_show_table (RetortWindow *self,
                           const char   *display_name,
@@ -133,10 +146,7 @@ retort_window_show_table (RetortWindow *self,
   subtitle = g_strdup_printf (_("%s · %s"), rows, columns);
 
   retort_summary_page_set_summaries (self->summary_page, loaded->summaries);
-  adw_window_title_set_title (self->window_title, display_name);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_window_set_title (GTK_WINDOW (self), display_name);
-  gtk_stack_set_visible_child_name (self->stack, "summary");
+  retort_window_show_page (self, "summary", display_name, subtitle);
 }
 
 static void
@@ -145,10 +155,7 @@ retort_window_show_error (RetortWindow *self,
                           const GError *error)
 {
   adw_status_page_set_description (self->error_page, error->message);
-  adw_window_title_set_title (self->window_title, display_name);
-  adw_window_title_set_subtitle (self->window_title, NULL);
-  gtk_window_set_title (GTK_WINDOW (self), display_name);
-  gtk_stack_set_visible_child_name (self->stack, "error");
+  retort_window_show_page (self, "error", display_name, NULL);
 }
 
 static void

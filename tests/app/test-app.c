@@ -83,6 +83,23 @@ find_toplevel (GType type)
   return NULL;
 }
 
+/* Activates @action on @window and returns the visible window of @type it shows. */
+static gpointer
+activate_and_find_toplevel (RetortWindow *window,
+                            const char   *action,
+                            GType         type)
+{
+  GtkWindow *toplevel;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+  wait_for_idle ();
+
+  toplevel = find_toplevel (type);
+  g_assert_nonnull (toplevel);
+
+  return toplevel;
+}
+
 static RetortWindow *
 create_window (void)
 {
@@ -221,12 +238,10 @@ test_shortcuts_window (void)
 
   g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  wait_for_idle ();
-
-  overlay = GTK_SHORTCUTS_WINDOW (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
-  g_assert_nonnull (overlay);
-  g_assert_true (overlay == gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  overlay = activate_and_find_toplevel (window, "win.show-help-overlay",
+                                        GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_true (overlay
+                 == gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 
   gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
   destroy_window (window);
@@ -241,11 +256,8 @@ test_preferences_style_variant (void)
   GtkWindow *preferences;
   AdwComboRow *style_row;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  wait_for_idle ();
-
-  preferences = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
-  g_assert_nonnull (preferences);
+  preferences = activate_and_find_toplevel (window, "app.preferences",
+                                            ADW_TYPE_PREFERENCES_WINDOW);
   style_row = find_descendant (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (style_row);
   g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, 0);
@@ -313,7 +325,8 @@ dup_column_row_titles (GtkWidget *widget)
        row = gtk_widget_get_next_sibling (row))
     {
       if (ADW_IS_PREFERENCES_ROW (row) && gtk_widget_get_visible (row))
-        g_ptr_array_add (titles, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))));
+        g_ptr_array_add (titles,
+                         g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))));
     }
 
   return titles;
@@ -380,12 +393,8 @@ test_open_dialog (void)
   GtkWindow *dialog;
   GtkFileFilter *filter;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
-  wait_for_idle ();
-
   /* Outside a sandbox GtkFileChooserNative falls back to GTK's own dialog. */
-  dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
-  g_assert_nonnull (dialog);
+  dialog = activate_and_find_toplevel (window, "win.open", GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
   filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog));
   g_assert_nonnull (filter);
@@ -525,7 +534,8 @@ main (int   argc,
     g_error ("Could not register the application: %s", error->message);
 
   /* One level of paths keeps the order: quitting comes last. */
-  g_test_add_func ("/app/header-bar-and-primary-menu", test_window_header_bar_and_primary_menu);
+  g_test_add_func ("/app/header-bar-and-primary-menu",
+                   test_window_header_bar_and_primary_menu);
   g_test_add_func ("/app/accelerators", test_accelerators);
   g_test_add_func ("/app/about-window", test_about_window);
   g_test_add_func ("/app/shortcuts-window", test_shortcuts_window);
