@@ -1217,13 +1217,14 @@ merge_validity (Chunk  *chunks,
   RetortBuffer *validity = NULL;
   gsize offset = 0;
 
+  gboolean any_missing = FALSE;
+
   for (guint k = 0; k < n_chunks; k++)
-    if (chunks[k].columns[index].validity != NULL)
-      validity = retort_buffer_new_zeroed (_retort_bitmap_size (n_rows));
-  if (validity == NULL)
+    any_missing |= chunks[k].columns[index].validity != NULL;
+  if (!any_missing)
     return NULL;
 
-  /* The one place with several chunks: at most one allocation per column. */
+  validity = retort_buffer_new_zeroed (_retort_bitmap_size (n_rows));
   for (guint k = 0; k < n_chunks; k++)
     {
       ChunkColumn *column = &chunks[k].columns[index];
