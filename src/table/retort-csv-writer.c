@@ -125,6 +125,32 @@ append_cell (GString      *out,
     }
 }
 
+static gboolean
+is_blank (const char *text,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (text[i] != ' ' && text[i] != '\t')
+      return FALSE;
+
+  return TRUE;
+}
+
+/* A line that is empty or all blanks would be skipped by readers (pandas'
+ * skip_blank_lines): such a one-field line is quoted, as Python's csv does. */
+static void
+end_line (GString *out,
+          gsize    line_start,
+          guint    n_columns)
+{
+  if (n_columns == 1 && is_blank (out->str + line_start, out->len - line_start))
+    {
+      g_string_insert_c (out, (gssize) line_start, '"');
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '\n');
+}
+
 static void
 write_table (RetortTable *table,
              char         delimiter,
@@ -141,17 +167,20 @@ write_table (RetortTable *table,
         g_string_append_c (sink->out, delimiter);
       append_text (sink->out, name, strlen (name), delimiter);
     }
-  g_string_append_c (sink->out, '\n');
+  end_line (sink->out, 0, n_columns);
 
   for (gsize row = 0; row < n_rows; row++)
     {
+      gsize line_start = sink->out->len;
+
       for (guint i = 0; i < n_columns; i++)
         {
           if (i > 0)
             g_string_append_c (sink->out, delimiter);
           append_cell (sink->out, retort_table_get_column (table, i), row, delimiter);
         }
-      g_string_append_c (sink->out, '\n');
+
+      end_line (sink->out, line_start, n_columns);
 
       if (sink->out->len >= FLUSH_SIZE)
         sink_flush (sink);

@@ -123,6 +123,20 @@ test_round_trip_awkward_values (void)
   assert_tables_equal (table, again);
 }
 
+/* In a one-column table a missing or blank cell must not become a blank
+ * line, which readers skip (found by the fuzzer). */
+static void
+test_round_trip_single_column_blanks (void)
+{
+  g_autoptr(RetortTable) table = read_text ("word\nalpha\n\"\"\nNA\n\" \"\ngamma\n", 0, TRUE, 1);
+  g_autoptr(GString) csv = retort_csv_write_string (table, ',');
+  g_autoptr(RetortTable) again = read_text (csv->str, 0, TRUE, 1);
+
+  g_assert_cmpuint (retort_table_get_n_rows (table), ==, 5);
+  g_assert_cmpstr (csv->str, ==, "word\nalpha\n\"\"\n\"\"\n\" \"\ngamma\n");
+  assert_tables_equal (table, again);
+}
+
 static void
 test_write_file_atomically (void)
 {
@@ -292,6 +306,7 @@ main (int   argc,
 
   g_test_add_func ("/csv/round-trip/samples", test_round_trip_samples);
   g_test_add_func ("/csv/round-trip/awkward-values", test_round_trip_awkward_values);
+  g_test_add_func ("/csv/round-trip/single-column-blanks", test_round_trip_single_column_blanks);
   g_test_add_func ("/csv/write/atomic", test_write_file_atomically);
   g_test_add_func ("/csv/read/parallel-equals-sequential", test_parallel_equals_sequential);
   g_test_add_func ("/csv/read/delimiters", test_delimiters);
