@@ -28,8 +28,8 @@ static const struct {
   { "window.close", { "<Primary>w", NULL } },
 };
 
-/* An uninstalled build (build-aux/dev run, tests) finds its compiled schema
- * in the build tree when none is installed and GSETTINGS_SCHEMA_DIR is unset. */
+/* An uninstalled build finds its schema through GSETTINGS_SCHEMA_DIR, which
+ * build-aux/dev run and the tests point at the build tree. */
 static GSettings *
 retort_application_create_settings (void)
 {
@@ -39,20 +39,6 @@ retort_application_create_settings (void)
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
 
-#ifdef RETORT_BUILD_SCHEMA_DIR
-  if (schema == NULL)
-    {
-      g_autoptr(GSettingsSchemaSource) build_source = NULL;
-      g_autoptr(GError) error = NULL;
-
-      build_source = g_settings_schema_source_new_from_directory (RETORT_BUILD_SCHEMA_DIR,
-                                                                  source, FALSE, &error);
-      if (build_source != NULL)
-        schema = g_settings_schema_source_lookup (build_source, APPLICATION_ID, FALSE);
-      else
-        g_debug ("No schemas in the build tree: %s", error->message);
-    }
-#endif
 
   if (schema == NULL)
     g_error ("The GSettings schema %s is not installed; install Retort or set "
