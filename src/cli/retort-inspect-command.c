@@ -132,6 +132,14 @@ fill_text_row (const RetortColumnSummary  *summary,
       row[FIELD_MEAN] = format_datetime (summary->mean);
       row[FIELD_STD] = g_strdup ("");
     }
+  else if (summary->has_numeric_stats && summary->type == RETORT_COLUMN_TYPE_BOOL)
+    {
+      /* The CSV said True/False; the mean is still the share of True. */
+      row[FIELD_MIN] = g_strdup (isnan (summary->min) ? "" : summary->min != 0 ? "True" : "False");
+      row[FIELD_MAX] = g_strdup (isnan (summary->max) ? "" : summary->max != 0 ? "True" : "False");
+      row[FIELD_MEAN] = format_approximate (summary->mean);
+      row[FIELD_STD] = format_approximate (summary->std);
+    }
   else if (summary->has_numeric_stats)
     {
       row[FIELD_MIN] = format_exact (summary->min);
