@@ -13,6 +13,10 @@
 
 #include <glib/gstdio.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "retort-bitmap-private.h"
 #include "retort-buffer-private.h"
 #include "retort-column-private.h"
@@ -279,6 +283,47 @@ equal_ignoring_case (const char *s,
   return strlen (word) == n && g_ascii_strncasecmp (s, word, n) == 0;
 }
 
+/* Most numbers in data files are short decimals: at most 19 digits and a
+ * small power of ten. For those, Clinger's fast path is exact: the digits
+ * as an integer (<= 2^53) and 10^|e| (e <= 22) are both exact doubles, so one
+ * IEEE multiplication or division rounds correctly. Anything else goes to
+ * fast_float. Returns FALSE when it can't decide. */
+static inline gboolean
+parse_simple_decimal (const char *p,
+                      const char *end,
+                      double     *value)
+{
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  };
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  int n_digits = 0;
+  int exponent = 0;
+  double result;
+
+  if (p < end && *p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+  for (; p < end && (guint) (*p - '0') <= 9; p++, n_digits++)
+    mantissa = mantissa * 10 + (guint) (*p - '0');
+  if (p < end && *p == '.')
+    for (p++; p < end && (guint) (*p - '0') <= 9; p++, n_digits++, exponent--)
+      mantissa = mantissa * 10 + (guint) (*p - '0');
+
+  /* Exponents, long or empty mantissas: the general parser decides. */
+  if (p != end || n_digits == 0 || n_digits > 19 || mantissa > (G_GUINT64_CONSTANT (1) << 53) ||
+      exponent < -22)
+    return FALSE;
+
+  result = (double) mantissa / powers[-exponent];
+  *value = negative ? -result : result;
+  return TRUE;
+}
+
 /* What pandas.read_csv(float_precision="round_trip") takes for a float:
  * Python's float syntax with surrounding whitespace allowed, plus "inf",
  * "+inf", "-inf", "Infinity" in any case. Positive overflow ("1e999") is not
@@ -302,6 +347,8 @@ parse_float (const char *s,
 
     if (digits < end && ((guint) (*digits - '0') <= 9 || *digits == '.'))
       {
+        if (parse_simple_decimal (number, end, value))
+          return TRUE;
         if (!_retort_parse_double (number, end, value))
           return FALSE;
         return !(isinf (*value) && *value > 0);
@@ -391,6 +438,36 @@ check_text (Chunk      *chunk,
   return TRUE;
 }
 
+/* The end of an unquoted field: the first delimiter or line break. */
+static inline const char *
+find_field_end (Parser     *parser,
+                const char *q,
+                const char *end)
+{
+#ifdef __SSE2__
+  const __m128i delimiter = _mm_set1_epi8 (parser->delimiter);
+  const __m128i lf = _mm_set1_epi8 ('\n');
+  const __m128i cr = _mm_set1_epi8 ('\r');
+
+  while (end - q >= 16)
+    {
+      __m128i bytes = _mm_loadu_si128 ((const __m128i *) q);
+      int mask = _mm_movemask_epi8 (_mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (bytes, delimiter),
+                                                                _mm_cmpeq_epi8 (bytes, lf)),
+                                                  _mm_cmpeq_epi8 (bytes, cr)));
+
+      if (mask != 0)
+        return q + __builtin_ctz ((guint) mask);
+      q += 16;
+    }
+#endif
+
+  while (q < end && !parser->special[(guchar) *q])
+    q++;
+
+  return q;
+}
+
 /* Reads one field at *@p and moves past it, to its delimiter, line end or
  * the end of the data. Returns FALSE on error (reported on @chunk). */
 static inline gboolean
@@ -405,10 +482,8 @@ read_field (Parser      *parser,
 
   if (G_LIKELY (s >= end || *s != '"'))
     {
-      const char *q = s;
+      const char *q = find_field_end (parser, s, end);
 
-      while (q < end && !parser->special[(guchar) *q])
-        q++;
       field->start = s;
       field->length = (gsize) (q - s);
       field->quoted = FALSE;
