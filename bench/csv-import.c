@@ -436,10 +436,13 @@ print_speed (const char *label,
              double      pandas_seconds,
              double      target)
 {
-  g_autofree char *target_text = target > 0 ? g_strdup_printf (">= %.0fx", target) : g_strdup ("");
+  g_autofree char *target_text = target > 0 ? g_strdup_printf ("(target >= %.0fx)", target)
+                                             : g_strdup ("");
+  g_autofree char *line = g_strdup_printf ("  %-22s %8.3f s  %8.1f MB/s  %8.2fx  %s",
+                                           label, seconds, size / MB / seconds,
+                                           pandas_seconds / seconds, target_text);
 
-  g_print ("  %-22s %8.3f s  %8.1f MB/s  %6.2fx  %s\n",
-           label, seconds, size / MB / seconds, pandas_seconds / seconds, target_text);
+  g_print ("%s\n", g_strchomp (line));
 }
 
 static void
@@ -447,7 +450,7 @@ print_memory (const char *label,
               double      peak,
               double      size)
 {
-  g_print ("  %-22s %8.1f MB   %6.2fx file size  (target <= %.1fx)\n",
+  g_print ("  %-22s %8.1f MB   %8.2fx file size (target <= %.1fx)\n",
            label, peak / MB, peak / size, TARGET_MEMORY);
 }
 
@@ -466,7 +469,7 @@ bench_dataset (const Dataset *dataset)
 
   size = (double) warm_page_cache (path);
   g_print ("\n%s\n  %s, %.1f MB\n", path, dataset->description, size / MB);
-  g_print ("  %-22s %10s  %13s  %7s\n", "", "time", "speed", "pandas");
+  g_print ("  %-22s %10s  %13s  %9s\n", "", "time", "throughput", "speedup");
 
   one = time_ours (dataset, path, 1);
   all = time_ours (dataset, path, 0);
