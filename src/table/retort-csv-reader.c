@@ -42,7 +42,7 @@
 
 #define MIN_PARALLEL_BYTES ((gsize) 4 << 20)
 /* Processed parts of a mapped file are dropped from memory every this many bytes. */
-#define RELEASE_STEP ((gsize) 64 << 20)
+#define RELEASE_STEP ((gsize) 8 << 20)
 #define SNIFF_BYTES ((gsize) 64 << 10)
 #define SNIFF_LINES 20
 
@@ -1675,6 +1675,7 @@ retort_csv_read_file (const char              *path,
                       GError                 **error)
 {
   g_autofree char *display_name = NULL;
+  g_autofree char *display_path = NULL;
   struct stat st;
   RetortTable *table;
   void *data;
@@ -1683,7 +1684,9 @@ retort_csv_read_file (const char              *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* Parse errors name the file; errors about the file itself give its path. */
   display_name = g_filename_display_basename (path);
+  display_path = g_filename_display_name (path);
 
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
@@ -1691,14 +1694,14 @@ retort_csv_read_file (const char              *path,
       int saved_errno = errno;
 
       g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_IO,
-                   "Cannot open %s: %s", display_name, g_strerror (saved_errno));
+                   "Cannot open %s: %s", display_path, g_strerror (saved_errno));
       return NULL;
     }
 
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_IO,
-                   "Cannot read %s: it is not a regular file", display_name);
+                   "Cannot read %s: it is not a regular file", display_path);
       close (fd);
       return NULL;
     }
@@ -1716,7 +1719,7 @@ retort_csv_read_file (const char              *path,
       int saved_errno = errno;
 
       g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_IO,
-                   "Cannot read %s: %s", display_name, g_strerror (saved_errno));
+                   "Cannot read %s: %s", display_path, g_strerror (saved_errno));
       return NULL;
     }
   madvise (data, (gsize) st.st_size, MADV_SEQUENTIAL);
