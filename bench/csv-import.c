@@ -352,7 +352,8 @@ time_ours (const Dataset *dataset,
  * pandas itself is not counted). */
 static double
 time_pandas (const Dataset *dataset,
-             const char    *path)
+             const char    *path,
+             const char    *precision)
 {
   g_autofree char *repeats = g_strdup_printf ("%d", PANDAS_REPEATS);
   g_autoptr(GSubprocess) process = NULL;
@@ -362,7 +363,7 @@ time_pandas (const Dataset *dataset,
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                               RETORT_BENCH_PYTHON, RETORT_BENCH_PANDAS_SCRIPT, path, repeats,
-                              NULL);
+                              precision, NULL);
   if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error))
     g_error ("cannot run %s: %s", RETORT_BENCH_PYTHON, error->message);
   if (!g_subprocess_get_successful (process))
@@ -462,7 +463,7 @@ bench_dataset (const Dataset *dataset)
   guint n_cores = g_get_num_processors ();
   g_autofree char *all_label = g_strdup_printf ("retort, %u threads", n_cores);
   g_autofree char *all_memory_label = g_strdup_printf ("peak RSS, %u threads", n_cores);
-  double size, one, all, pandas;
+  double size, one, all, pandas, pandas_default;
 
   if (path == NULL)
     g_error ("%s", error->message);
@@ -473,11 +474,15 @@ bench_dataset (const Dataset *dataset)
 
   one = time_ours (dataset, path, 1);
   all = time_ours (dataset, path, 0);
-  pandas = time_pandas (dataset, path);
+  pandas = time_pandas (dataset, path, "round_trip");
+  pandas_default = time_pandas (dataset, path, "default");
 
   print_speed ("retort, 1 thread", one, size, pandas, TARGET_ONE_THREAD);
   print_speed (all_label, all, size, pandas, TARGET_ALL_THREADS);
   print_speed ("pandas.read_csv", pandas, size, pandas, 0);
+  print_speed ("pandas, default floats", pandas_default, size, pandas, 0);
+  g_print ("  against pandas' default (not correctly rounded) float parser: %.2fx on 1 thread, "
+           "%.2fx on %u\n", pandas_default / one, pandas_default / all, n_cores);
   print_memory ("peak RSS, 1 thread", peak_memory (path, 1), size);
   print_memory (all_memory_label, peak_memory (path, 0), size);
 }

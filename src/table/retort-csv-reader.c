@@ -284,7 +284,7 @@ equal_ignoring_case (const char *s,
 }
 
 /* Most numbers in data files are short decimals: at most 19 digits and a
- * small power of ten. For those, Clinger's fast path is exact: the digits
+ * small power of ten, written out or as an exponent. For those, Clinger's fast path is exact: the digits
  * as an integer (<= 2^53) and 10^|e| (e <= 22) are both exact doubles, so one
  * IEEE multiplication or division rounds correctly. Anything else goes to
  * fast_float. Returns FALSE when it can't decide. */
@@ -314,12 +314,30 @@ parse_simple_decimal (const char *p,
     for (p++; p < end && (guint) (*p - '0') <= 9; p++, n_digits++, exponent--)
       mantissa = mantissa * 10 + (guint) (*p - '0');
 
-  /* Exponents, long or empty mantissas: the general parser decides. */
+  if (p < end && (*p == 'e' || *p == 'E') && n_digits > 0)
+    {
+      gboolean negative_exponent = FALSE;
+      int written = 0;
+      const char *exponent_start;
+
+      p++;
+      if (p < end && (*p == '-' || *p == '+'))
+        negative_exponent = *p++ == '-';
+      exponent_start = p;
+      for (; p < end && (guint) (*p - '0') <= 9 && p - exponent_start < 4; p++)
+        written = written * 10 + (*p - '0');
+      if (p == exponent_start)
+        return FALSE;
+      exponent += negative_exponent ? -written : written;
+    }
+
+  /* Long or empty mantissas, large powers: the general parser decides. */
   if (p != end || n_digits == 0 || n_digits > 19 || mantissa > (G_GUINT64_CONSTANT (1) << 53) ||
-      exponent < -22)
+      exponent < -22 || exponent > 22)
     return FALSE;
 
-  result = (double) mantissa / powers[-exponent];
+  result = exponent < 0 ? (double) mantissa / powers[-exponent]
+                        : (double) mantissa * powers[exponent];
   *value = negative ? -result : result;
   return TRUE;
 }

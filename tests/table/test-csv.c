@@ -255,6 +255,74 @@ test_parallel_equals_sequential (void)
     }
 }
 
+/* Every float reads as Python's float() reads it (correctly rounded), on
+ * the fast path for short decimals and on the general one. */
+static void
+test_floats_match_python (void)
+{
+  const char *python = g_getenv ("RETORT_PYTHON");
+  g_autoptr(GString) csv = g_string_new ("x\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(RetortTable) table = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) lines = NULL;
+  const double *values;
+  const guint n = 20000;
+
+  if (python == NULL)
+    {
+      g_test_skip ("RETORT_PYTHON is not set");
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 mantissa = ((guint64) g_rand_int (rand) << 32 | g_rand_int (rand)) >>
+                         g_rand_int_range (rand, 0, 64);
+      int point = g_rand_int_range (rand, 0, 21);
+      g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, mantissa);
+      gsize length = strlen (digits);
+
+      if (g_rand_boolean (rand))
+        g_string_append_c (csv, '-');
+      if ((gsize) point < length)
+        g_string_append_printf (csv, "%.*s.%s", (int) (length - point), digits,
+                                digits + length - point);
+      else
+        g_string_append_printf (csv, "0.%0*d%s", (int) (point - length), 0, digits);
+      if (i % 3 == 0)
+        g_string_append_printf (csv, "e%d", g_rand_int_range (rand, -40, 40));
+      g_string_append_c (csv, '\n');
+    }
+
+  table = read_text (csv->str, ',', TRUE, 1);
+  g_assert_cmpint (retort_column_get_data_type (retort_table_get_column (table, 0)), ==,
+                   RETORT_COLUMN_TYPE_FLOAT64);
+  values = retort_column_get_float64_data (retort_table_get_column (table, 0));
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              python, "-c",
+                              "import sys\n"
+                              "for line in sys.stdin.read().split()[1:]:\n"
+                              "    print(float(line).hex())\n",
+                              NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, csv->str, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (output, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double expected = g_ascii_strtod (lines[i], NULL);
+
+      if (memcmp (&expected, &values[i], 8) != 0)
+        g_error ("row %u: Python reads %s, we read %a", i, lines[i], values[i]);
+    }
+}
+
 static void
 test_delimiters (void)
 {
@@ -309,6 +377,7 @@ main (int   argc,
   g_test_add_func ("/csv/round-trip/single-column-blanks", test_round_trip_single_column_blanks);
   g_test_add_func ("/csv/write/atomic", test_write_file_atomically);
   g_test_add_func ("/csv/read/parallel-equals-sequential", test_parallel_equals_sequential);
+  g_test_add_func ("/csv/read/floats-match-python", test_floats_match_python);
   g_test_add_func ("/csv/read/delimiters", test_delimiters);
   g_test_add_func ("/csv/read/header-options", test_header_options);
 
