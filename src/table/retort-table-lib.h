@@ -8,3 +8,4 @@
 #include "retort-csv.h"
 #include "retort-table.h"
 #include "retort-table-types.h"
+#include "retort-table-file.h"
