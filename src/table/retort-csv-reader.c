@@ -847,6 +847,23 @@ skip_line_end (const char **p,
     (*p)++;
 }
 
+/* Moves past the end of a field: its delimiter (TRUE: another field of the
+ * record follows) or its line end (FALSE). */
+static inline gboolean
+next_field (Parser      *parser,
+            const char **p)
+{
+  if (*p >= parser->data_end)
+    return FALSE;
+  if (**p == parser->delimiter)
+    {
+      (*p)++;
+      return TRUE;
+    }
+  skip_line_end (p, parser->data_end);
+  return FALSE;
+}
+
 /* pandas skips empty lines and lines of only spaces and tabs (unless one of
  * them is the delimiter). */
 static inline gboolean
@@ -904,15 +921,8 @@ parse_chunk (Parser *parser,
             }
           index++;
 
-          if (p >= data_end)
+          if (!next_field (parser, &p))
             break;
-          if (*p == parser->delimiter)
-            {
-              p++;
-              continue;
-            }
-          skip_line_end (&p, data_end);
-          break;
         }
 
       if (G_UNLIKELY (index != n_columns))
@@ -977,15 +987,8 @@ scan_column (Parser     *parser,
             func (&field, row, user_data);
           index++;
 
-          if (p >= parser->data_end)
+          if (!next_field (parser, &p))
             break;
-          if (*p == parser->delimiter)
-            {
-              p++;
-              continue;
-            }
-          skip_line_end (&p, parser->data_end);
-          break;
         }
 
       row++;
@@ -1271,15 +1274,8 @@ read_first_record (Parser  *parser,
         g_ptr_array_add (parser->names, g_strdup_printf ("%u", index));
       index++;
 
-      if (p >= end)
+      if (!next_field (parser, &p))
         break;
-      if (*p == parser->delimiter)
-        {
-          p++;
-          continue;
-        }
-      skip_line_end (&p, end);
-      break;
     }
 
   parser->n_columns = index;
