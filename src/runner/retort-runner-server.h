@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Serves requests from @in_fd, sends events to @out_fd, one run at a time,
+ * until the client closes @in_fd or asks for `shutdown`. Returns FALSE
+ * with @error when the client can no longer be talked to. */
+gboolean retort_runner_server_run (int      in_fd,
+                                   int      out_fd,
+                                   GError **error);
+
+G_END_DECLS
