@@ -12,6 +12,7 @@
 #include "retort-cli.h"
 #include "retort-cli-private.h"
 #include "retort-inspect-command.h"
+#include "retort-script-command.h"
 
 typedef struct
 {
@@ -24,6 +25,7 @@ typedef struct
 static const RetortCliCommand commands[] = {
   { "inspect", N_("Show the schema, row count and column summary of a CSV file"),
     retort_inspect_command_run },
+  { "script", N_("Run a Python script’s azureml_main on CSV datasets"), retort_script_command_run },
 };
 
 static const RetortCliCommand *

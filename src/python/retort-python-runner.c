@@ -1151,7 +1151,11 @@ dispatch (RunnerProcess *proc,
 
   if (!proc->ready)
     {
-      process_fail (proc, _("it sent a message before its hello"));
+      const char *text = event_string (message, "text");
+
+      /* A runner that cannot import its modules says why in an error. */
+      process_fail (proc, g_strcmp0 (type, "error") == 0 && text != NULL ?
+                          text : _("it sent a message before its hello"));
       return;
     }
 

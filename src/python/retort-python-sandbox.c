@@ -92,7 +92,9 @@ build_bwrap (GPtrArray          *argv,
        /* numpy's BLAS is a symlink into /etc/alternatives. */
        "--ro-bind", "/etc/alternatives", "/etc/alternatives",
        "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache",
-       /* Fonts for matplotlib where fontconfig is installed. */
+       /* Debian's matplotlib reads its defaults from /etc/matplotlibrc and
+        * refuses to import without them; fonts where fontconfig is installed. */
+       "--ro-bind-try", "/etc/matplotlibrc", "/etc/matplotlibrc",
        "--ro-bind-try", "/etc/fonts", "/etc/fonts",
        "--proc", "/proc",
        "--dev", "/dev",
