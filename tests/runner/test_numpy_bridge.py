@@ -5,10 +5,12 @@ Each test_* function (and each CSV file of the fidelity check) is one GTest
 case; raising Skip skips it. Output goes to stderr (TAP is on stdout).
 """
 
+import atexit
 import datetime
 import gc
 import glob
 import os
+import shutil
 import tempfile
 
 import numpy as np
@@ -25,6 +27,7 @@ class Skip(Exception):
 
 
 TMP = tempfile.mkdtemp(prefix="retort-bridge-")
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 
 # Files the CSV fidelity test reads with an explicit delimiter or no header
 # (tests/table/test-csv-fidelity.c lists the same).
@@ -317,6 +320,8 @@ def test_write_text_like():
         "timedelta": pd.to_timedelta(["1 day", None, "01:30:00"]),
         "category": pd.Categorical(["lo", None, 3]),
         "complex": np.array([1 + 2j, 0, -1j]),
+        "period": pd.period_range("2024-01", periods=3, freq="M"),
+        "sparse": pd.arrays.SparseArray([0.0, np.nan, 2.5]),
     })
     columns, back = round_trip(frame)
     assert_kind(columns, "timedelta", "string", 1)
@@ -325,6 +330,9 @@ def test_write_text_like():
     assert columns["category"][2] == ["lo", None, "3"]
     assert_kind(columns, "complex", "string")
     assert columns["complex"][2] == [str(v) for v in frame["complex"]]
+    assert_kind(columns, "period", "string")
+    assert columns["period"][2] == ["2024-01", "2024-02", "2024-03"]
+    assert_kind(columns, "sparse", "float64", 1)
 
 
 def test_write_object_columns():

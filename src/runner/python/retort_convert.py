@@ -68,6 +68,9 @@ def _column(series):
         naive = series.dt.tz_convert("UTC").dt.tz_localize(None)
         return ("datetime", naive.to_numpy(dtype="M8[ns]").view(np.int64), None)
 
+    if isinstance(dtype, pd.SparseDtype):
+        return _column(series.sparse.to_dense())
+
     if isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return _extension_column(series)
 
