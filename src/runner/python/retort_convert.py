@@ -43,7 +43,9 @@ def write_frame(frame, path):
         try:
             columns.append(_column(series))
         except (ValueError, TypeError, OverflowError) as error:
-            raise type(error)(f"column “{name}”: {error}") from error
+            # Not type(error): subclasses such as UnicodeError take other arguments.
+            kind = TypeError if isinstance(error, TypeError) else ValueError
+            raise kind(f"column “{name}”: {error}") from error
     return _retort.write_table(path, names, columns)
 
 
