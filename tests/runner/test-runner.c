@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -177,16 +178,18 @@ make_table (gsize rows)
   return table;
 }
 
-/* Sends a run of @source; @in1 and @in2 may be NULL (unconnected).
- * @set_limits may add fields to the request. */
+/* Sends a run of @source; @in1 and @in2 may be NULL (unconnected). With
+ * @bundle_helper, the run has a Script Bundle holding helper.py. */
 static Run *
-start_run (const char  *source,
-           RetortTable *in1,
-           RetortTable *in2,
-           gint64       timeout_ms,
-           gint64       memory_mb,
-           gint64       console_limit)
+start_run_with_bundle (const char  *source,
+                       RetortTable *in1,
+                       RetortTable *in2,
+                       gint64       timeout_ms,
+                       gint64       memory_mb,
+                       gint64       console_limit,
+                       const char  *bundle_helper)
 {
+  g_autofree char *bundle = NULL;
   g_autoptr(JsonObject) request = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *script = NULL;
@@ -228,7 +231,19 @@ start_run (const char  *source,
   json_object_set_string_member (request, "script_name", "my_script.py");
   json_object_set_string_member (request, "workdir", run->workdir);
   json_object_set_array_member (request, "inputs", inputs);
-  json_object_set_null_member (request, "bundle");
+  if (bundle_helper != NULL)
+    {
+      g_autofree char *helper = NULL;
+
+      bundle = g_build_filename (run->workdir, "Script Bundle", NULL);
+      helper = g_build_filename (bundle, "helper.py", NULL);
+      g_assert_cmpint (g_mkdir_with_parents (bundle, 0700), ==, 0);
+      g_file_set_contents (helper, bundle_helper, -1, &error);
+      g_assert_no_error (error);
+      json_object_set_string_member (request, "bundle", bundle);
+    }
+  else
+    json_object_set_null_member (request, "bundle");
   json_object_set_string_member (request, "result", run->result_path);
   json_object_set_int_member (request, "timeout_ms", timeout_ms);
   json_object_set_int_member (request, "memory_mb", memory_mb);
@@ -236,6 +251,17 @@ start_run (const char  *source,
   run->sent_us = g_get_monotonic_time ();
   send_request (request);
   return run;
+}
+
+static Run *
+start_run (const char  *source,
+           RetortTable *in1,
+           RetortTable *in2,
+           gint64       timeout_ms,
+           gint64       memory_mb,
+           gint64       console_limit)
+{
+  return start_run_with_bundle (source, in1, in2, timeout_ms, memory_mb, console_limit, NULL);
 }
 
 /* Reads events up to the one matching @type (or the end of the run). */
@@ -530,6 +556,7 @@ test_print_streaming (void)
                                    "        print('line', i)\n"
                                    "        time.sleep(0.3)\n"
                                    "    sys.stderr.write('no newline')\n"
+                                   "    sys.stderr.flush()\n"
                                    "    time.sleep(0.3)\n"
                                    "    return None\n", NULL, NULL);
   gint64 times[4];
@@ -755,6 +782,189 @@ test_fresh_main (void)
 }
 
 static void
+test_bundle (void)
+{
+  g_autoptr(Run) run = start_run_with_bundle ("import helper\n"
+                                              "def azureml_main():\n"
+                                              "    print(helper.double(21))\n"
+                                              "    helper.fail()\n",
+                                              NULL, NULL, 60000, 0, 1 << 20,
+                                              "def double(x):\n"
+                                              "    return 2 * x\n"
+                                              "\n"
+                                              "def fail():\n"
+                                              "    raise ValueError('from the bundle')\n");
+  JsonArray *frames;
+  JsonObject *innermost;
+
+  wait_for (run, "result");
+  assert_error (run, "script");
+  g_assert_cmpstr (run->out->str, ==, "42\n");
+  /* The editor jumps to the script's line; the bundle's frame is listed. */
+  g_assert_cmpint (json_object_get_int_member (run->end, "line"), ==, 4);
+  frames = json_object_get_array_member (run->end, "traceback");
+  g_assert_cmpuint (json_array_get_length (frames), ==, 2);
+  innermost = json_array_get_object_element (frames, 1);
+  g_assert_cmpstr (json_object_get_string_member (innermost, "file"), ==, "Script Bundle/helper.py");
+  g_assert_cmpint (json_object_get_int_member (innermost, "line"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (innermost, "function"), ==, "fail");
+}
+
+static void
+test_random_differs (void)
+{
+  const char *source = "import random\n"
+                       "import numpy as np\n"
+                       "def azureml_main():\n"
+                       "    print(np.random.rand(), random.random())\n";
+  g_autoptr(Run) first = run_script (source, NULL, NULL);
+  g_autoptr(Run) second = run_script (source, NULL, NULL);
+
+  /* Forked children share the server's random state unless reseeded. */
+  g_assert_cmpstr (end_type (first), ==, "result");
+  g_assert_cmpstr (end_type (second), ==, "result");
+  g_assert_cmpstr (first->out->str, !=, second->out->str);
+}
+
+static void
+test_protocol_errors (void)
+{
+  g_autoptr(JsonObject) unknown = json_object_new ();
+  g_autoptr(JsonObject) event = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 garbage[] = { 5, 0, 0, 0, '{', 'n', 'o', 'p', 'e' };
+
+  json_object_set_string_member (unknown, "type", "frobnicate");
+  json_object_set_int_member (unknown, "id", 99);
+  send_request (unknown);
+  event = receive_event ();
+  g_assert_cmpstr (json_object_get_string_member (event, "type"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "protocol");
+  g_assert_cmpint (json_object_get_int_member (event, "id"), ==, 99);
+  g_clear_pointer (&event, json_object_unref);
+
+  g_output_stream_write_all (runner.requests, garbage, sizeof garbage, NULL, NULL, &error);
+  g_assert_no_error (error);
+  event = receive_event ();
+  g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "protocol");
+
+  {
+    /* And it still serves. */
+    g_autoptr(Run) run = run_script ("def azureml_main():\n    pass\n", NULL, NULL);
+
+    g_assert_cmpstr (end_type (run), ==, "result");
+  }
+}
+
+/* A second runner, for what ends one. */
+static GSubprocess *
+spawn_runner (GSubprocessFlags   flags,
+              const char        *mpl_cache,
+              GOutputStream    **requests,
+              GInputStream     **events)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE | flags);
+  if (mpl_cache != NULL)
+    g_subprocess_launcher_setenv (launcher, "RETORT_MPL_CACHE", mpl_cache, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RETORT_RUNNER"), NULL);
+  g_assert_no_error (error);
+  *requests = g_subprocess_get_stdin_pipe (process);
+  *events = g_subprocess_get_stdout_pipe (process);
+  return process;
+}
+
+static void
+test_shutdown_kills_run (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) shutdown = json_object_new ();
+  g_autoptr(JsonObject) hello = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  GOutputStream *saved_requests = runner.requests;
+  GInputStream *saved_events = runner.events;
+  g_autoptr(Run) run = NULL;
+  GPid child;
+
+  process = spawn_runner (0, NULL, &runner.requests, &runner.events);
+  hello = receive_event ();
+  g_assert_cmpstr (json_object_get_string_member (hello, "type"), ==, "hello");
+  run = start_run ("import time\n"
+                   "def azureml_main():\n"
+                   "    time.sleep(60)\n", NULL, NULL, 0, 0, 1 << 20);
+  started = json_object_ref (wait_for (run, "started"));
+  child = json_object_get_int_member (started, "pid");
+  g_assert_cmpint (kill (child, 0), ==, 0);
+
+  json_object_set_string_member (shutdown, "type", "shutdown");
+  send_request (shutdown);
+  g_assert_null (receive_event ());
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  /* The run's process was killed and reaped with the server. */
+  g_assert_cmpint (kill (child, 0), ==, -1);
+
+  runner.requests = saved_requests;
+  runner.events = saved_events;
+}
+
+static void
+test_font_cache (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_build_filename (runner.session, "mpl-cache", NULL);
+  g_autoptr(GSubprocess) prepare = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(JsonObject) hello = NULL;
+  g_autoptr(Run) run = NULL;
+  GOutputStream *saved_requests = runner.requests;
+  GInputStream *saved_events = runner.events;
+  gboolean found = FALSE;
+  const char *name;
+
+  prepare = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("RETORT_RUNNER"),
+                              "--prepare-font-cache", cache, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (prepare, NULL, &error);
+  g_assert_no_error (error);
+  dir = g_dir_open (cache, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    found |= g_str_has_prefix (name, "fontlist") && g_str_has_suffix (name, ".json");
+  g_assert_true (found);
+
+  /* The sandbox passes the cache read-only; the runner copies it into a
+   * private configuration directory that matplotlib may write to. */
+  g_assert_cmpint (g_chmod (cache, 0555), ==, 0);
+  process = spawn_runner (0, cache, &runner.requests, &runner.events);
+  hello = receive_event ();
+  g_assert_cmpstr (json_object_get_string_member (hello, "type"), ==, "hello");
+  run = run_script ("import glob, os, matplotlib\n"
+                    "def azureml_main():\n"
+                    "    d = matplotlib.get_configdir()\n"
+                    "    print(d == os.environ['RETORT_MPL_CACHE'], os.access(d, os.W_OK),\n"
+                    "          len(glob.glob(os.path.join(d, 'fontlist*.json'))))\n",
+                    NULL, NULL);
+  g_assert_cmpstr (end_type (run), ==, "result");
+  g_assert_cmpstr (run->out->str, ==, "False True 1\n");
+
+  g_output_stream_close (runner.requests, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  g_chmod (cache, 0755);
+
+  runner.requests = saved_requests;
+  runner.events = saved_events;
+}
+
+static void
 test_shutdown_on_eof (void)
 {
   g_autoptr(GError) error = NULL;
@@ -812,6 +1022,11 @@ main (int   argc,
   g_test_add_func ("/runner/exit-without-result", test_exit_without_result);
   g_test_add_func ("/runner/images", test_images);
   g_test_add_func ("/runner/fresh-main", test_fresh_main);
+  g_test_add_func ("/runner/bundle", test_bundle);
+  g_test_add_func ("/runner/random-differs", test_random_differs);
+  g_test_add_func ("/runner/protocol-errors", test_protocol_errors);
+  g_test_add_func ("/runner/shutdown-kills-run", test_shutdown_kills_run);
+  g_test_add_func ("/runner/font-cache", test_font_cache);
   g_test_add_func ("/runner/shutdown-on-eof", test_shutdown_on_eof);
 
   status = g_test_run ();

@@ -103,17 +103,25 @@ def _error(kind, text, **fields):
 
 
 def _setup_console():
-    # fd 1 and 2 are pipes to the server. Unbuffered text streams (as with
-    # `python -u`) so output shows up as it is written, not when a buffer
-    # fills or the run ends.
+    # fd 1 and 2 are pipes to the server. Line buffered, as on a terminal:
+    # a line shows up when it is printed, not when a buffer fills or the run
+    # ends, and print()'s pieces still leave as one write. A partial line
+    # shows up on flush().
     def stream(fd):
-        return io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8",
-                                errors="backslashreplace", line_buffering=True,
-                                write_through=True)
+        return io.TextIOWrapper(io.BufferedWriter(io.FileIO(fd, "w", closefd=False)),
+                                encoding="utf-8", errors="backslashreplace",
+                                line_buffering=True)
 
     sys.stdout = sys.__stdout__ = stream(1)
     sys.stderr = sys.__stderr__ = stream(2)
     sys.stdin = sys.__stdin__ = open(os.devnull, "r", encoding="utf-8")
+
+
+def _reseed():
+    # A fork copies the random state: without this every run would draw the
+    # same "random" numbers. (Python's random module reseeds itself at fork.)
+    import numpy
+    numpy.random.seed()
 
 
 def _flush_console():
@@ -145,6 +153,7 @@ def _run(request):
     memory_mb = request.get("memory_mb") or 0
 
     _setup_console()
+    _reseed()
     os.chdir(workdir)
     sys.path.insert(0, workdir)
     if bundle:
