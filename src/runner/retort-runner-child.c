@@ -73,6 +73,13 @@ limit_memory (guint64 memory_mb)
         pages = 0;
       fclose (statm);
     }
+  if (pages == 0)
+    {
+      /* Without /proc (a sandbox that does not mount it) the baseline is
+       * unknown, and a limit of memory_mb alone would fail every run. */
+      g_printerr ("retort-runner: /proc/self/statm is unreadable; no memory limit\n");
+      return;
+    }
   limit.rlim_cur = limit.rlim_max = pages * (guint64) sysconf (_SC_PAGESIZE)
                                     + memory_mb * 1024 * 1024;
   setrlimit (RLIMIT_AS, &limit);

@@ -366,6 +366,17 @@ assert_tables_equal (RetortTable *a,
     }
 }
 
+/* After a failure of any kind the same runner serves the next run. */
+static void
+assert_runner_still_works (void)
+{
+  g_autoptr(RetortTable) input = make_table (5);
+  g_autoptr(Run) next = run_script ("def azureml_main(a):\n    return a\n", input, NULL);
+
+  g_assert_cmpstr (end_type (next), ==, "result");
+  g_assert_cmpint (json_object_get_int_member (next->end, "rows"), ==, 5);
+}
+
 static void
 test_hello (void)
 {
@@ -625,13 +636,7 @@ test_cancel (void)
   wait_for (run, "error");
   assert_error (run, "cancelled");
   g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, G_USEC_PER_SEC);
-
-  {
-    g_autoptr(RetortTable) input = make_table (5);
-    g_autoptr(Run) next = run_script ("def azureml_main(a):\n    return a\n", input, NULL);
-
-    g_assert_cmpstr (end_type (next), ==, "result");
-  }
+  assert_runner_still_works ();
 }
 
 static void
@@ -696,16 +701,25 @@ test_abort (void)
                                    "def azureml_main(a=None, b=None):\n"
                                    "    print('before')\n"
                                    "    os.abort()\n", NULL, NULL);
-  g_autoptr(Run) next = NULL;
 
   assert_error (run, "crash");
   g_assert_cmpstr (json_object_get_string_member (run->end, "text"), ==,
                    "the Python process crashed (signal 6)");
   g_assert_cmpint (json_object_get_int_member (run->end, "signal"), ==, 6);
   g_assert_cmpstr (run->out->str, ==, "before\n");
+  assert_runner_still_works ();
+}
 
-  next = run_script ("def azureml_main():\n    return None\n", NULL, NULL);
-  g_assert_cmpstr (end_type (next), ==, "result");
+static void
+test_segfault (void)
+{
+  g_autoptr(Run) run = run_script ("import ctypes\n"
+                                   "def azureml_main():\n"
+                                   "    ctypes.string_at(0)\n", NULL, NULL);
+
+  assert_error (run, "crash");
+  g_assert_cmpint (json_object_get_int_member (run->end, "signal"), ==, 11);
+  assert_runner_still_works ();
 }
 
 static void
@@ -847,13 +861,7 @@ test_protocol_errors (void)
   g_assert_no_error (error);
   event = receive_event ();
   g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "protocol");
-
-  {
-    /* And it still serves. */
-    g_autoptr(Run) run = run_script ("def azureml_main():\n    pass\n", NULL, NULL);
-
-    g_assert_cmpstr (end_type (run), ==, "result");
-  }
+  assert_runner_still_works ();
 }
 
 /* A second runner, for what ends one. */
@@ -1019,6 +1027,7 @@ main (int   argc,
   g_test_add_func ("/runner/timeout", test_timeout);
   g_test_add_func ("/runner/memory-limit", test_memory_limit);
   g_test_add_func ("/runner/abort", test_abort);
+  g_test_add_func ("/runner/segfault", test_segfault);
   g_test_add_func ("/runner/exit-without-result", test_exit_without_result);
   g_test_add_func ("/runner/images", test_images);
   g_test_add_func ("/runner/fresh-main", test_fresh_main);
