@@ -2,10 +2,11 @@
  *
  * The `_retort` module: tables between table files and NumPy arrays.
  *
- * Reading maps the file (retort_table_read_file) and hands float64, int64,
- * bool and datetime columns without missing values to NumPy as read-only
- * views of the mapping (float64 even with missing values: their slots hold
- * NaN). Each view's base is a capsule owning a reference to its column, so
+ * Reading maps the file privately, copy-on-write (retort_table_read_file_full)
+ * and hands float64, int64, bool and datetime columns without missing values
+ * to NumPy as views of the mapping (float64 even with missing values: their
+ * slots hold NaN). The views are writable: a page is copied only when a
+ * script writes to it, and the write never reaches the file. Each view's base is a capsule owning a reference to its column, so
  * the mapping lives as long as any array does, whatever happens to the file
  * or the table. Everything else is converted the way pandas.read_csv would
  * have built it (the fidelity rule, DESIGN.md §2): int64 with missing values
@@ -105,10 +106,12 @@ view_new (RetortColumn  *column,
   PyObject *array;
   PyObject *capsule;
 
-  /* No NPY_ARRAY_WRITEABLE: the mapping is PROT_READ, and a script must
-   * not be able to scribble on a buffer other arrays share. */
+  /* Writable: the mapping is private and copy-on-write (each run is its
+   * own process), so scripts can change their inputs in place as pandas
+   * users do (inplace=True, df.loc[...] = ...) and nothing else sees it. */
   array = PyArray_NewFromDescr (&PyArray_Type, descr, 1, &n, NULL, (void *) data,
-                                NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED, NULL);
+                                NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED | NPY_ARRAY_WRITEABLE,
+                                NULL);
   if (array == NULL)
     return NULL;
 
@@ -342,7 +345,8 @@ bridge_read_table (PyObject *self,
     return NULL;
 
   Py_BEGIN_ALLOW_THREADS
-  table = retort_table_read_file (PyBytes_AS_STRING (path), &error);
+  table = retort_table_read_file_full (PyBytes_AS_STRING (path),
+                                       RETORT_TABLE_FILE_COPY_ON_WRITE, &error);
   Py_END_ALLOW_THREADS
   Py_DECREF (path);
 

@@ -295,6 +295,14 @@ RetortTable *
 retort_table_read_file (const char  *path,
                         GError     **error)
 {
+  return retort_table_read_file_full (path, RETORT_TABLE_FILE_READ_ONLY, error);
+}
+
+RetortTable *
+retort_table_read_file_full (const char            *path,
+                             RetortTableFileFlags   flags,
+                             GError               **error)
+{
   g_autofree char *display_name = g_filename_display_name (path);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) retort_column_unref);
@@ -322,7 +330,9 @@ retort_table_read_file (const char  *path,
   g_atomic_ref_count_init (&mapping->ref_count);
   mapping->size = (gsize) st.st_size;
   if (mapping->size >= sizeof (FileHeader))
-    mapping->data = mmap (NULL, mapping->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    mapping->data = mmap (NULL, mapping->size,
+                          PROT_READ | (flags & RETORT_TABLE_FILE_COPY_ON_WRITE ? PROT_WRITE : 0),
+                          MAP_PRIVATE, fd, 0);
   close (fd);
   if (mapping->size < sizeof (FileHeader) || mapping->data == MAP_FAILED)
     {
