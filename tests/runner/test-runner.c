@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -972,10 +973,39 @@ test_font_cache (void)
   runner.events = saved_events;
 }
 
+/* The runner's children that still exist, zombies included. */
+static guint
+count_children (GPid parent)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      const char *after_name;
+      char state;
+      int ppid;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      after_name = strrchr (stat, ')');
+      if (after_name != NULL && sscanf (after_name, ") %c %d", &state, &ppid) == 2
+          && ppid == parent)
+        count++;
+    }
+  return count;
+}
+
 static void
 test_shutdown_on_eof (void)
 {
   g_autoptr(GError) error = NULL;
+
+  /* Every run so far was reaped: no zombies left behind. */
+  g_assert_cmpuint (count_children (atoi (g_subprocess_get_identifier (runner.process))), ==, 0);
 
   g_output_stream_close (runner.requests, NULL, &error);
   g_assert_no_error (error);

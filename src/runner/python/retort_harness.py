@@ -90,7 +90,10 @@ def run(request_json):
 
 def _text(value):
     """Strings that survive JSON and the client's UTF-8 checks, bounded."""
-    text = str(value)
+    try:
+        text = str(value)
+    except Exception:  # an exception whose __str__ fails still gets reported
+        text = "<%s object>" % type(value).__name__
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[:MAX_MESSAGE_CHARS] + "…"
     return text.encode("utf-8", "replace").decode("utf-8")
