@@ -99,6 +99,7 @@ typedef struct
   RetortTable     *table;
   GPtrArray       *images;
   GError          *finish_error;
+  GError          *pending_error;  /* returned once the run directory is gone */
 } RunOp;
 
 struct _RetortPythonRunner
@@ -505,6 +506,7 @@ run_op_free (RunOp *op)
   g_clear_pointer (&op->table, retort_table_unref);
   g_clear_pointer (&op->images, g_ptr_array_unref);
   g_clear_error (&op->finish_error);
+  g_clear_error (&op->pending_error);
   g_free (op);
 }
 
@@ -554,6 +556,8 @@ op_release (GTask *task)
 
   op_clear_timers (op);
   op->state = OP_DONE;
+  if (op->pending_error != NULL)
+    op_return_error (task, g_steal_pointer (&op->pending_error));
   if (self->current == task)
     {
       self->current = NULL;
@@ -600,6 +604,22 @@ op_cleanup (GTask *task)
   g_task_set_source_tag (cleanup, op_cleanup);
   g_task_set_task_data (cleanup, op, NULL);
   g_task_run_in_thread (cleanup, cleanup_thread);
+}
+
+/* Fails the run once its directory is deleted: a caller that quits when
+ * the run completes (retort script) then leaves nothing behind. */
+static void
+op_fail (GTask  *task,
+         GError *error)
+{
+  RunOp *op = g_task_get_task_data (task);
+
+  if (op->returned || op->pending_error != NULL)
+    g_error_free (error);
+  else
+    op->pending_error = error;
+
+  op_cleanup (task);
 }
 
 static gboolean
@@ -665,8 +685,7 @@ prepare_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      op_return_error (task, g_steal_pointer (&error));
-      op_cleanup (task);
+      op_fail (task, g_steal_pointer (&error));
       return;
     }
 
@@ -1296,11 +1315,10 @@ process_fail (RunnerProcess *proc,
   if (op != NULL && op->state == OP_PREPARED && !proc->ready)
     {
       /* The run was waiting for this process to say hello. */
-      op_return_error (task, g_error_new (RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
-                                          _("Cannot start the Python runner “%s”: %s%s%s"),
-                                          self->program, reason,
-                                          tail[0] != '\0' ? "\n" : "", tail));
-      op_cleanup (task);
+      op_fail (task, g_error_new (RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                                  _("Cannot start the Python runner “%s”: %s%s%s"),
+                                  self->program, reason,
+                                  tail[0] != '\0' ? "\n" : "", tail));
       return;
     }
   if (op == NULL || op->state != OP_SENT)
@@ -1323,10 +1341,9 @@ process_fail (RunnerProcess *proc,
     }
   else
     {
-      op_return_error (task, g_error_new (RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
-                                          _("The Python runner stopped unexpectedly: %s%s%s"),
-                                          reason, tail[0] != '\0' ? "\n" : "", tail));
-      op_cleanup (task);
+      op_fail (task, g_error_new (RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                                  _("The Python runner stopped unexpectedly: %s%s%s"),
+                                  reason, tail[0] != '\0' ? "\n" : "", tail));
     }
 }
 
