@@ -386,6 +386,26 @@ ensure_session_dir (RetortPythonRunner  *self,
         self->session_dir = g_steal_pointer (&template);
     }
 
+  /* Tables cross to the runner as files: in memory (tmpfs) they cost a
+   * copy, on disk a copy plus writeback. */
+  if (self->session_dir == NULL)
+    {
+      const char *runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
+      const char *bases[] = { runtime_dir, "/dev/shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (bases) && self->session_dir == NULL; i++)
+        {
+          g_autofree char *template = NULL;
+
+          if (bases[i] == NULL || !g_file_test (bases[i], G_FILE_TEST_IS_DIR) ||
+              access (bases[i], W_OK) != 0)
+            continue;
+          template = g_build_filename (bases[i], "retort-python-XXXXXX", NULL);
+          if (g_mkdtemp (template) != NULL)
+            self->session_dir = g_steal_pointer (&template);
+        }
+    }
+
   if (self->session_dir == NULL)
     self->session_dir = g_dir_make_tmp ("retort-python-XXXXXX", error);
 
