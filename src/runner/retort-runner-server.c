@@ -284,8 +284,8 @@ finish_run (Server *server,
     }
   else
     {
-      g_autofree char *text = g_strdup_printf ("the Python process exited (status %d) "
-                                               "without a result",
+      g_autofree char *text = g_strdup_printf ("the Python process crashed (it exited "
+                                               "with status %d without a result)",
                                                WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 
       send_error (server, TRUE, run->id, "crash", text);

@@ -732,7 +732,7 @@ test_exit_without_result (void)
 
   assert_error (run, "crash");
   g_assert_cmpstr (json_object_get_string_member (run->end, "text"), ==,
-                   "the Python process exited (status 3) without a result");
+                   "the Python process crashed (it exited with status 3 without a result)");
 }
 
 static void
