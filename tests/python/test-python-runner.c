@@ -1105,6 +1105,14 @@ test_runner_missing (void)
   g_assert_nonnull (strstr (error->message, "/nonexistent/retort-runner"));
 }
 
+static gboolean
+have_bwrap (void)
+{
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+
+  return bwrap != NULL;
+}
+
 static void
 add_both (const char    *name,
           GTestDataFunc  func)
@@ -1112,7 +1120,7 @@ add_both (const char    *name,
   g_autofree char *sandboxed = g_strdup_printf ("/python/sandboxed/%s", name);
   g_autofree char *unsandboxed = g_strdup_printf ("/python/unsandboxed/%s", name);
 
-  if (g_find_program_in_path ("bwrap") != NULL)
+  if (have_bwrap ())
     g_test_add_data_func (sandboxed, GINT_TO_POINTER (TRUE), func);
   g_test_add_data_func (unsandboxed, GINT_TO_POINTER (FALSE), func);
 }
@@ -1152,7 +1160,7 @@ main (int   argc,
   add_both ("runner-restarted", test_runner_restarted);
   add_both ("queue", test_queue);
   add_both ("run-directory-deleted", test_run_directory_deleted);
-  if (g_find_program_in_path ("bwrap") != NULL)
+  if (have_bwrap ())
     {
       g_test_add_func ("/python/sandboxed/no-network", test_sandbox_network);
       g_test_add_func ("/python/sandboxed/no-writes-outside", test_sandbox_files);
