@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gunixfdlist.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -18,6 +20,8 @@
 #include "retort-python-runner.h"
 #include "retort-script-bundle.h"
 #include "retort-script-result-private.h"
+#include "retort-column-private.h"
+#include "retort-fd-passing.h"
 #include "retort-table-file.h"
 
 #define PROTOCOL_VERSION 1
@@ -54,6 +58,8 @@ typedef struct
   guint8             *body;
   gsize               body_size;
   gboolean            ready;        /* `hello` received */
+  gboolean            fd_passing;   /* the runner takes tables as descriptors */
+  int                 fd_channel;   /* our end of its fd 3; -1: none */
   gboolean            dead;
   GString            *stderr_tail;
   guint               startup_timeout_id;
@@ -89,7 +95,10 @@ typedef struct
   char            *work_dir;
   char            *bundle_dir;    /* NULL without a bundle */
   char            *input_paths[2];
+  gboolean         input_written[2];  /* as a table file, not descriptors */
   char            *result_path;
+  GArray          *sent_fds;      /* int: the input descriptors, owned by the job's tables */
+  GArray          *result_fds;    /* int, owned: sent with the result */
 
   GString         *console;
   gboolean         console_capped;
@@ -169,6 +178,8 @@ process_unref (RunnerProcess *proc)
   g_clear_object (&proc->stderr_lines);
   g_clear_object (&proc->cancellable);
   g_queue_clear_full (&proc->out_queue, (GDestroyNotify) g_bytes_unref);
+  if (proc->fd_channel >= 0)
+    close (proc->fd_channel);
   g_free (proc->body);
   g_string_free (proc->stderr_tail, TRUE);
   g_free (proc);
@@ -230,17 +241,37 @@ spawn_runner (RetortPythonRunner *self,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
+  static const char * const fd_channel_args[] = { "--fd-channel", "3", NULL };
   const char *font_cache = self->font_cache;
+  int sockets[2] = { -1, -1 };
 
   if (font_cache != NULL && self->sandbox_mode == RETORT_PYTHON_SANDBOX_NONE)
     font_cache = NULL;
 
+  /* Tables cross as descriptors on a socket that the runner gets as fd 3
+   * (bubblewrap passes inherited descriptors on). Not through
+   * flatpak-spawn, whose sandbox gets only what it forwards: there the
+   * table files remain. */
+  if (self->sandbox_mode != RETORT_PYTHON_SANDBOX_FLATPAK &&
+      !retort_fd_socket_pair (sockets, &error))
+    {
+      g_debug ("tables cross as files: %s", error->message);
+      g_clear_error (&error);
+    }
+
   argv = _retort_python_sandbox_build_argv (self->sandbox_mode, self->sandbox_program,
-                                            self->program, NULL, self->session_dir, font_cache);
+                                            self->program,
+                                            sockets[0] >= 0 ? fd_channel_args : NULL,
+                                            self->session_dir, font_cache);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (sockets[0] >= 0)
+    {
+      g_subprocess_launcher_take_fd (launcher, sockets[1], 3);
+      proc->fd_channel = sockets[0];
+    }
   g_subprocess_launcher_setenv (launcher, "MPLBACKEND", "Agg", TRUE);
   if (self->sandbox_mode == RETORT_PYTHON_SANDBOX_NONE && self->font_cache != NULL)
     g_subprocess_launcher_setenv (launcher, "RETORT_MPL_CACHE", self->font_cache, TRUE);
@@ -425,6 +456,7 @@ ensure_process (RetortPythonRunner *self)
   proc->runner = self;
   proc->cancellable = g_cancellable_new ();
   proc->stderr_tail = g_string_new (NULL);
+  proc->fd_channel = -1;
   g_queue_init (&proc->out_queue);
   self->process = proc;
 
@@ -507,6 +539,12 @@ process_send (RunnerProcess *proc,
 /* Runs --------------------------------------------------------------------- */
 
 static void
+close_fd_element (gpointer data)
+{
+  close (*(int *) data);
+}
+
+static void
 run_op_free (RunOp *op)
 {
   g_assert (op->cancel_source == NULL);
@@ -521,6 +559,8 @@ run_op_free (RunOp *op)
   g_free (op->input_paths[0]);
   g_free (op->input_paths[1]);
   g_free (op->result_path);
+  g_clear_pointer (&op->sent_fds, g_array_unref);
+  g_clear_pointer (&op->result_fds, g_array_unref);
   g_string_free (op->console, TRUE);
   g_clear_pointer (&op->event, json_object_unref);
   g_clear_pointer (&op->table, retort_table_unref);
@@ -643,14 +683,114 @@ op_fail (GTask  *task,
 }
 
 static gboolean
-write_input (RetortScriptJob  *job,
-             guint             port,
-             const char       *path,
-             GError          **error)
+write_input (RunOp    *op,
+             guint     port,
+             GError  **error)
 {
-  RetortTable *table = retort_script_job_get_input (job, port);
+  RetortTable *table = retort_script_job_get_input (op->job, port);
 
-  return table == NULL || retort_table_write_file (table, path, error);
+  return table == NULL || !op->input_written[port - 1] ||
+         retort_table_write_file (table, op->input_paths[port - 1], error);
+}
+
+/* Whether every buffer of @table lies in a descriptor, so that it can
+ * cross to the runner without a copy. */
+static gboolean
+table_has_fds (RetortTable *table)
+{
+  for (guint i = 0; i < retort_table_get_n_columns (table); i++)
+    {
+      RetortColumn *column = retort_table_get_column (table, i);
+      RetortBuffer *buffers[] = {
+        retort_column_get_validity_buffer (column),
+        retort_column_get_values_buffer (column),
+        retort_column_get_data_buffer (column),
+      };
+
+      for (guint j = 0; j < G_N_ELEMENTS (buffers); j++)
+        if (buffers[j] != NULL && retort_buffer_get_fd (buffers[j], NULL) < 0)
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+add_region (JsonBuilder  *builder,
+            const char   *member,
+            RetortBuffer *buffer,
+            gsize         size,
+            GArray       *fds)
+{
+  guint64 offset = 0;
+  int fd = buffer != NULL ? retort_buffer_get_fd (buffer, &offset) : -1;
+  guint index;
+
+  json_builder_set_member_name (builder, member);
+  if (fd < 0)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  /* A descriptor goes once however many regions lie in it. */
+  for (index = 0; index < fds->len; index++)
+    if (g_array_index (fds, int, index) == fd)
+      break;
+  if (index == fds->len)
+    g_array_append_val (fds, fd);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fd");
+  json_builder_add_int_value (builder, index);
+  json_builder_set_member_name (builder, "offset");
+  json_builder_add_int_value (builder, (gint64) offset);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, (gint64) size);
+  json_builder_end_object (builder);
+}
+
+/* doc/runner-protocol.md, "Descriptors": where each buffer lies. */
+static JsonNode *
+build_descriptor (RetortTable *table,
+                  GArray      *fds)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gsize n_rows = retort_table_get_n_rows (table);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "rows");
+  json_builder_add_int_value (builder, (gint64) n_rows);
+  json_builder_set_member_name (builder, "columns");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < retort_table_get_n_columns (table); i++)
+    {
+      RetortColumn *column = retort_table_get_column (table, i);
+      RetortColumnType type = retort_column_get_data_type (column);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, retort_table_get_column_name (table, i));
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, retort_column_type_to_string (type));
+      json_builder_set_member_name (builder, "null_count");
+      json_builder_add_int_value (builder, (gint64) retort_column_get_null_count (column));
+      add_region (builder, "validity", retort_column_get_validity_buffer (column),
+                  (n_rows + 7) / 8, fds);
+      add_region (builder, "values", retort_column_get_values_buffer (column),
+                  type == RETORT_COLUMN_TYPE_STRING ? (n_rows + 1) * sizeof (gint64)
+                                                    : n_rows * _retort_column_type_width (type),
+                  fds);
+      add_region (builder, "data", retort_column_get_data_buffer (column),
+                  type == RETORT_COLUMN_TYPE_STRING
+                    ? (gsize) retort_column_get_string_offsets (column)[n_rows] : 0,
+                  fds);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }
 
 /* Everything the run needs on disk, written before `run` is sent: the
@@ -678,8 +818,8 @@ prepare_thread (GTask        *task,
 
   if (!g_file_set_contents_full (op->script_path, script, -1, G_FILE_SET_CONTENTS_NONE,
                                  0600, &error) ||
-      !write_input (op->job, 1, op->input_paths[0], &error) ||
-      !write_input (op->job, 2, op->input_paths[1], &error) ||
+      !write_input (op, 1, &error) ||
+      !write_input (op, 2, &error) ||
       (bundle != NULL &&
        !_retort_script_bundle_extract (bundle, op->bundle_dir,
                                        retort_script_job_get_bundle_max_size (op->job),
@@ -755,6 +895,31 @@ send_run (RetortPythonRunner *self,
   RunOp *op = g_task_get_task_data (task);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   guint timeout_s = retort_script_job_get_timeout (op->job);
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  JsonNode *inputs[2] = { NULL, NULL };
+
+  for (guint port = 1; port <= 2; port++)
+    {
+      RetortTable *table = retort_script_job_get_input (op->job, port);
+      g_autoptr(GError) error = NULL;
+
+      if (table == NULL || op->input_written[port - 1])
+        continue;
+      /* A runner without the descriptor channel (an older one, say) still
+       * gets files; written here, as it is the rare case. */
+      if (!self->process->fd_passing)
+        {
+          if (!retort_table_write_file (table, op->input_paths[port - 1], &error))
+            {
+              g_clear_pointer (&inputs[0], json_node_unref);
+              op_fail (task, g_steal_pointer (&error));
+              return;
+            }
+          op->input_written[port - 1] = TRUE;
+          continue;
+        }
+      inputs[port - 1] = build_descriptor (table, fds);
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
@@ -770,9 +935,19 @@ send_run (RetortPythonRunner *self,
   json_builder_set_member_name (builder, "inputs");
   json_builder_begin_array (builder);
   for (guint port = 1; port <= 2; port++)
-    add_path_or_null (builder, retort_script_job_get_input (op->job, port) != NULL ?
-                               op->input_paths[port - 1] : NULL);
+    {
+      if (inputs[port - 1] != NULL)
+        json_builder_add_value (builder, inputs[port - 1]);
+      else
+        add_path_or_null (builder, retort_script_job_get_input (op->job, port) != NULL ?
+                                   op->input_paths[port - 1] : NULL);
+    }
   json_builder_end_array (builder);
+  if (fds->len > 0)
+    {
+      json_builder_set_member_name (builder, "fds");
+      json_builder_add_int_value (builder, fds->len);
+    }
   json_builder_set_member_name (builder, "bundle");
   add_path_or_null (builder, op->bundle_dir);
   json_builder_set_member_name (builder, "result");
@@ -791,6 +966,21 @@ send_run (RetortPythonRunner *self,
   op->attempts++;
   g_clear_handle_id (&op->watchdog_id, g_source_remove);
   op->watchdog_id = g_timeout_add_seconds (timeout_s + WATCHDOG_SLACK_S, watchdog_cb, task);
+
+  /* The descriptors go first: they are queued on the socket when the
+   * runner reads the request that counts them. */
+  if (fds->len > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!retort_fd_send (self->process->fd_channel, (const int *) fds->data, fds->len, &error))
+        {
+          process_fail (self->process, error->message);
+          return;
+        }
+    }
+  g_clear_pointer (&op->sent_fds, g_array_unref);
+  op->sent_fds = g_steal_pointer (&fds);
 
   process_send (self->process, builder);
 }
@@ -1013,6 +1203,139 @@ read_png (const char  *path,
   return g_bytes_new_take (g_steal_pointer (&data), done);
 }
 
+static gboolean
+read_region (JsonObject        *column,
+             const char        *member,
+             GArray            *fds,
+             guint              n_received,
+             RunOp             *op,
+             RetortTableRegion *region)
+{
+  JsonNode *node = json_object_get_member (column, member);
+  JsonObject *object;
+  gint64 index, offset, size;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  offset = event_int (object, "offset", -1);
+  size = event_int (object, "size", -1);
+  if (offset < 0 || size < 0)
+    return FALSE;
+  region->offset = (guint64) offset;
+  region->size = (guint64) size;
+
+  index = event_int (object, "fd", -1);
+  if (index >= 0)
+    {
+      if (index >= n_received)
+        return FALSE;
+      region->fd_index = (guint) index;
+      return TRUE;
+    }
+
+  /* Data the script did not touch: the client's own input descriptor. */
+  index = event_int (object, "input_fd", -1);
+  if (index < 0 || op->sent_fds == NULL || index >= op->sent_fds->len)
+    return FALSE;
+  {
+    int fd = fcntl (g_array_index (op->sent_fds, int, index), F_DUPFD_CLOEXEC, 3);
+
+    if (fd < 0)
+      return FALSE;
+    g_array_append_val (fds, fd);
+    region->fd_index = fds->len - 1;
+  }
+  return TRUE;
+}
+
+/* A result table sent as descriptors: the runner's memfds are mapped where
+ * they lie, once they are sealed (nothing the script left running can
+ * change them after they are checked). */
+static RetortTable *
+map_result (RunOp       *op,
+            JsonObject  *descriptor,
+            GError     **error)
+{
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) columns = g_array_new (FALSE, TRUE, sizeof (RetortTableColumnRegions));
+  JsonNode *columns_node = json_object_get_member (descriptor, "columns");
+  gint64 n_rows = event_int (descriptor, "rows", -1);
+  guint n_received = op->result_fds != NULL ? op->result_fds->len : 0;
+  const char *problem = NULL;
+  JsonArray *array;
+
+  for (guint i = 0; i < n_received; i++)
+    {
+      int fd = g_array_index (op->result_fds, int, i);
+      int seals = fcntl (fd, F_GET_SEALS);
+
+      if (seals < 0 || (seals & (F_SEAL_WRITE | F_SEAL_SHRINK)) != (F_SEAL_WRITE | F_SEAL_SHRINK))
+        problem = "a descriptor is not sealed";
+      else if ((fd = fcntl (fd, F_DUPFD_CLOEXEC, 3)) < 0)
+        problem = g_strerror (errno);
+      if (problem != NULL)
+        break;
+      g_array_append_val (fds, fd);
+    }
+
+  if (problem == NULL && (n_rows < 0 || columns_node == NULL || !JSON_NODE_HOLDS_ARRAY (columns_node)))
+    problem = "it has no rows or columns";
+
+  array = problem == NULL ? json_node_get_array (columns_node) : NULL;
+  for (guint i = 0; problem == NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *column = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      RetortTableColumnRegions regions = { 0 };
+      JsonNode *validity, *data;
+
+      if (column == NULL || (regions.name = event_string (column, "name")) == NULL ||
+          event_string (column, "type") == NULL ||
+          !retort_column_type_from_string (event_string (column, "type"), &regions.type) ||
+          !read_region (column, "values", fds, n_received, op, &regions.values))
+        {
+          problem = "a column is not described";
+          break;
+        }
+      validity = json_object_get_member (column, "validity");
+      data = json_object_get_member (column, "data");
+      regions.has_validity = validity != NULL && !JSON_NODE_HOLDS_NULL (validity);
+      if ((regions.has_validity &&
+           !read_region (column, "validity", fds, n_received, op, &regions.validity)) ||
+          (regions.type == RETORT_COLUMN_TYPE_STRING &&
+           !read_region (column, "data", fds, n_received, op, &regions.data)) ||
+          (regions.type != RETORT_COLUMN_TYPE_STRING && data != NULL && !JSON_NODE_HOLDS_NULL (data)))
+        {
+          problem = "a column's regions are not described";
+          break;
+        }
+      g_array_append_val (columns, regions);
+    }
+
+  if (problem != NULL)
+    {
+      for (guint i = 0; i < fds->len; i++)
+        close (g_array_index (fds, int, i));
+      g_set_error (error, RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                   _("The Python runner sent a damaged result table: %s"), problem);
+      return NULL;
+    }
+
+  {
+    g_autoptr(GError) map_error = NULL;
+    RetortTable *table = retort_table_map_regions ((guint64) n_rows, columns->len,
+                                                   (const RetortTableColumnRegions *) columns->data,
+                                                   (const int *) fds->data, fds->len,
+                                                   RETORT_TABLE_FILE_READ_ONLY, &map_error);
+
+    if (table == NULL)
+      g_set_error (error, RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                   _("The Python runner sent a damaged result table: %s"), map_error->message);
+    return table;
+  }
+}
+
 /* Reads what the run produced into memory (the table stays mapped: the
  * mapping outlives the file) and deletes the run directory. */
 static void
@@ -1032,7 +1355,11 @@ finish_thread (GTask        *task,
       JsonNode *table = json_object_get_member (op->event, "table");
       JsonNode *images = json_object_get_member (op->event, "images");
 
-      if (table != NULL && !JSON_NODE_HOLDS_NULL (table))
+      if (table != NULL && JSON_NODE_HOLDS_OBJECT (table))
+        {
+          op->table = map_result (op, json_node_get_object (table), &op->finish_error);
+        }
+      else if (table != NULL && !JSON_NODE_HOLDS_NULL (table))
         {
           const char *path = event_string (op->event, "table");
           g_autofree char *real = path != NULL ? resolve_inside (path, op->run_dir) : NULL;
@@ -1161,15 +1488,40 @@ dispatch (RunnerProcess *proc,
 {
   RetortPythonRunner *self = process_get_runner (proc);
   const char *type = event_string (message, "type");
+  gint64 n_fds = event_int (message, "fds", 0);
+  g_autoptr(GArray) fds = NULL;
   GTask *task;
   RunOp *op;
 
   if (self == NULL)
     return;
 
+  /* Descriptors that came with the event were sent before it: take them
+   * off the socket now, whoever the event is for. */
+  if (n_fds != 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (n_fds < 0 || n_fds > 65536 || proc->fd_channel < 0)
+        {
+          process_fail (proc, _("it announced descriptors it cannot send"));
+          return;
+        }
+      fds = g_array_sized_new (FALSE, FALSE, sizeof (int), (guint) n_fds);
+      g_array_set_clear_func (fds, close_fd_element);
+      g_array_set_size (fds, (guint) n_fds);
+      if (!retort_fd_receive (proc->fd_channel, (int *) fds->data, (guint) n_fds, &error))
+        {
+          g_array_set_size (fds, 0);
+          process_fail (proc, error->message);
+          return;
+        }
+    }
+
   if (g_strcmp0 (type, "hello") == 0)
     {
       gint64 protocol = event_int (message, "protocol", -1);
+      JsonNode *fd_passing = json_object_get_member (message, "fd_passing");
 
       g_clear_handle_id (&proc->startup_timeout_id, g_source_remove);
       if (protocol != PROTOCOL_VERSION)
@@ -1184,6 +1536,10 @@ dispatch (RunnerProcess *proc,
                event_string (message, "python"), event_string (message, "numpy"),
                event_string (message, "pandas"), event_string (message, "matplotlib"));
       proc->ready = TRUE;
+      proc->fd_passing = proc->fd_channel >= 0 && fd_passing != NULL &&
+                         JSON_NODE_HOLDS_VALUE (fd_passing) &&
+                         json_node_get_value_type (fd_passing) == G_TYPE_BOOLEAN &&
+                         json_node_get_boolean (fd_passing);
       advance (self);
       return;
     }
@@ -1219,7 +1575,11 @@ dispatch (RunnerProcess *proc,
         op_console (self, task, type, text);
     }
   else if (g_strcmp0 (type, "result") == 0 || g_strcmp0 (type, "error") == 0)
-    op_finish (task, message);
+    {
+      g_clear_pointer (&op->result_fds, g_array_unref);
+      op->result_fds = g_steal_pointer (&fds);
+      op_finish (task, message);
+    }
   else
     g_debug ("ignoring an unknown “%s” event from the runner", type);
 }
@@ -1397,6 +1757,14 @@ op_start (RetortPythonRunner *self,
   op->input_paths[0] = g_build_filename (op->run_dir, "in1.rtbl", NULL);
   op->input_paths[1] = g_build_filename (op->run_dir, "in2.rtbl", NULL);
   op->result_path = g_build_filename (op->run_dir, "result.rtbl", NULL);
+  for (guint port = 1; port <= 2; port++)
+    {
+      RetortTable *table = retort_script_job_get_input (op->job, port);
+
+      op->input_written[port - 1] = table != NULL &&
+                                    (self->sandbox_mode == RETORT_PYTHON_SANDBOX_FLATPAK ||
+                                     !table_has_fds (table));
+    }
 
   op->state = OP_PREPARING;
   prepare = g_task_new (NULL, NULL, prepare_cb, g_object_ref (task));

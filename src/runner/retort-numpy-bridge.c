@@ -28,12 +28,16 @@
 #include <Python.h>
 #include <numpy/arrayobject.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "retort-numpy-bridge.h"
+#include "retort-buffer-private.h"
 #include "retort-column-private.h"
 #include "retort-table-lib.h"
 
@@ -330,6 +334,8 @@ set_error_from_gerror (GError *error)
   PyErr_SetString (type, error->message);
 }
 
+static PyObject *table_to_python (RetortTable *table);
+
 static PyObject *
 bridge_read_table (PyObject *self,
                    PyObject *args)
@@ -337,9 +343,6 @@ bridge_read_table (PyObject *self,
   PyObject *path = NULL;
   g_autoptr(RetortTable) table = NULL;
   g_autoptr(GError) error = NULL;
-  PyObject *columns = NULL;
-  PyObject *missing = NULL;
-  guint n_columns;
 
   if (!PyArg_ParseTuple (args, "O&:read_table", PyUnicode_FSConverter, &path))
     return NULL;
@@ -355,6 +358,16 @@ bridge_read_table (PyObject *self,
       set_error_from_gerror (error);
       return NULL;
     }
+
+  return table_to_python (table);
+}
+
+static PyObject *
+table_to_python (RetortTable *table)
+{
+  PyObject *columns = NULL;
+  PyObject *missing = NULL;
+  guint n_columns;
 
   /* One NaN object for every missing cell, as read_csv does with np.nan. */
   missing = PyFloat_FromDouble (NAN);
@@ -527,6 +540,103 @@ strings_to_column (const char    *name,
                              g_steal_pointer (&offsets_buffer), data);
 }
 
+/* Where the run's inputs lie in this process: a result column that is still
+ * an unmodified view of one goes back as a reference to the client's own
+ * descriptor instead of a copy. */
+typedef struct
+{
+  const guint8 *start;
+  gsize         size;
+  guint         fd_index;    /* among the run's input descriptors */
+  guint64       fd_offset;
+  RetortColumn *column;      /* whose values these are; NULL for a validity bitmap */
+} InputRegion;
+
+static GArray *input_regions;
+
+/* Whether no page of [start, start + size) was written since it was mapped
+ * from its file: in a private mapping a written page is anonymous (the
+ * kernel's copy), an unwritten one is the file's or not there yet. Any
+ * doubt (no /proc) says "written". */
+static gboolean
+pages_unmodified (const void *start,
+                  gsize       size)
+{
+  static int pagemap = -2;
+  guint64 entries[512];
+  gsize page_size = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr first = (guintptr) start / page_size;
+  guintptr last = ((guintptr) start + size - 1) / page_size;
+
+  if (pagemap == -2)
+    pagemap = open ("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (pagemap < 0)
+    return FALSE;
+
+  for (guintptr page = first; page <= last;)
+    {
+      gsize n = MIN (G_N_ELEMENTS (entries), last - page + 1);
+
+      if (pread (pagemap, entries, n * sizeof (guint64), (off_t) (page * sizeof (guint64)))
+          != (ssize_t) (n * sizeof (guint64)))
+        return FALSE;
+      for (gsize i = 0; i < n; i++)
+        {
+          gboolean present = (entries[i] >> 63) & 1;
+          gboolean swapped = (entries[i] >> 62) & 1;
+          gboolean file = (entries[i] >> 61) & 1;
+
+          if (swapped || (present && !file))
+            return FALSE;
+        }
+      page += n;
+    }
+
+  return TRUE;
+}
+
+/* The input region @buffer's bytes lie in untouched, or NULL. */
+static const InputRegion *
+find_unmodified_input (RetortBuffer *buffer)
+{
+  const guint8 *data = retort_buffer_get_data (buffer);
+  gsize size = retort_buffer_get_size (buffer);
+
+  if (input_regions == NULL || size == 0)
+    return NULL;
+  for (guint i = 0; i < input_regions->len; i++)
+    {
+      const InputRegion *region = &g_array_index (input_regions, InputRegion, i);
+
+      if (data >= region->start && size <= region->size &&
+          (gsize) (data - region->start) <= region->size - size)
+        return pages_unmodified (data, size) ? region : NULL;
+    }
+  return NULL;
+}
+
+/* The input column whose values @array still is, untouched: then its
+ * missing values are that column's, and nothing needs to be scanned. */
+static RetortColumn *
+find_unmodified_column (PyArrayObject    *array,
+                        RetortColumnType  type)
+{
+  const guint8 *data = PyArray_DATA (array);
+  gsize size = PyArray_NBYTES (array);
+
+  if (input_regions == NULL || size == 0)
+    return NULL;
+  for (guint i = 0; i < input_regions->len; i++)
+    {
+      const InputRegion *region = &g_array_index (input_regions, InputRegion, i);
+
+      if (region->column != NULL && region->start == data && region->size == size &&
+          retort_column_get_data_type (region->column) == type)
+        return pages_unmodified (data, size) ? region->column : NULL;
+    }
+  return NULL;
+}
+
 /* Fixed-width columns: missing where @mask says so, and also where a float
  * is NaN or a datetime is NaT. Without anything missing the array's buffer
  * is used as it is. */
@@ -544,9 +654,20 @@ fixed_to_column (ColumnKind     kind,
   };
   const char *values = PyArray_DATA (array);
   RetortBuffer *validity = NULL;
+  RetortColumn *input;
   RetortBuffer *copy;
   guint8 *bits;
   gsize null_count = 0;
+
+  /* An input column handed back as it came (the identity script, a column
+   * passed through): its values and missing values are known. */
+  input = mask == NULL ? find_unmodified_column (array, types[kind]) : NULL;
+  if (input != NULL)
+    {
+      validity = retort_column_get_validity_buffer (input);
+      return _retort_column_new (types[kind], n, validity != NULL ? retort_buffer_ref (validity) : NULL,
+                                 buffer_wrap_array (array), NULL);
+    }
 
   /* Run without the GIL: for a 10-million-row column this scan is the
    * only per-value work on the way out. */
@@ -710,27 +831,20 @@ out:
   return column;
 }
 
-static PyObject *
-bridge_write_table (PyObject *self,
-                    PyObject *args)
+/* The table of a script's result, its buffers wrapping the arrays where
+ * they can. Releasing it releases arrays, so only with the GIL held. */
+static RetortTable *
+table_from_python (PyObject *names_object,
+                   PyObject *columns_object)
 {
-  PyObject *path = NULL;
-  PyObject *names_object;
-  PyObject *columns_object;
   PyObject *names_seq = NULL;
   PyObject *columns_seq = NULL;
-  PyObject *result = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) retort_column_unref);
   g_autoptr(GError) error = NULL;
   RetortTable *table = NULL;
   npy_intp n_rows = -1;
   Py_ssize_t n_columns;
-  gboolean written;
-
-  if (!PyArg_ParseTuple (args, "O&OO:write_table", PyUnicode_FSConverter, &path,
-                         &names_object, &columns_object))
-    return NULL;
 
   names_seq = PySequence_Fast (names_object, "names must be a sequence of str");
   if (names_seq == NULL)
@@ -784,10 +898,35 @@ bridge_write_table (PyObject *self,
   table = retort_table_new (n_columns, (const char * const *) names->pdata,
                             (RetortColumn * const *) columns->pdata, &error);
   if (table == NULL)
-    {
-      set_error_from_gerror (error);
-      goto out;
-    }
+    set_error_from_gerror (error);
+
+out:
+  /* Releases wrapped arrays, so only with the GIL held. */
+  g_clear_pointer (&columns, g_ptr_array_unref);
+  Py_XDECREF (names_seq);
+  Py_XDECREF (columns_seq);
+  return table;
+}
+
+static PyObject *
+bridge_write_table (PyObject *self,
+                    PyObject *args)
+{
+  PyObject *path = NULL;
+  PyObject *names_object;
+  PyObject *columns_object;
+  PyObject *result = NULL;
+  g_autoptr(GError) error = NULL;
+  RetortTable *table;
+  gboolean written;
+
+  if (!PyArg_ParseTuple (args, "O&OO:write_table", PyUnicode_FSConverter, &path,
+                         &names_object, &columns_object))
+    return NULL;
+
+  table = table_from_python (names_object, columns_object);
+  if (table == NULL)
+    goto out;
 
   /* The table's buffers keep their arrays alive, so other threads may run
    * while the bytes go to disk. */
@@ -800,15 +939,371 @@ bridge_write_table (PyObject *self,
       goto out;
     }
 
-  result = Py_BuildValue ("(nn)", (Py_ssize_t) retort_table_get_n_rows (table), n_columns);
+  result = Py_BuildValue ("(nn)", (Py_ssize_t) retort_table_get_n_rows (table),
+                          (Py_ssize_t) retort_table_get_n_columns (table));
 
 out:
-  /* Releases wrapped arrays, so only with the GIL held. */
   g_clear_pointer (&table, retort_table_unref);
-  g_clear_pointer (&columns, g_ptr_array_unref);
-  Py_XDECREF (names_seq);
-  Py_XDECREF (columns_seq);
   Py_XDECREF (path);
+  return result;
+}
+
+
+/* Descriptors (doc/runner-protocol.md, "Descriptors") */
+
+static gboolean
+region_from_python (PyObject          *object,
+                    guint             *fd_index,
+                    RetortTableRegion *region)
+{
+  PyObject *fd, *offset, *size;
+
+  if (!PyDict_Check (object) ||
+      (fd = PyDict_GetItemString (object, "fd")) == NULL ||
+      (offset = PyDict_GetItemString (object, "offset")) == NULL ||
+      (size = PyDict_GetItemString (object, "size")) == NULL)
+    {
+      PyErr_SetString (PyExc_ValueError, "a region is {\"fd\", \"offset\", \"size\"}");
+      return FALSE;
+    }
+  *fd_index = (guint) PyLong_AsUnsignedLong (fd);
+  region->offset = PyLong_AsUnsignedLongLong (offset);
+  region->size = PyLong_AsUnsignedLongLong (size);
+  return !PyErr_Occurred ();
+}
+
+/* @global is an index among the run's descriptors; the region gets one
+ * among @used, the descriptors this table maps. */
+static void
+use_fd (GArray            *used,
+        guint              global,
+        RetortTableRegion *region)
+{
+  for (guint i = 0; i < used->len; i++)
+    if (g_array_index (used, guint, i) == global)
+      {
+        region->fd_index = i;
+        return;
+      }
+  g_array_append_val (used, global);
+  region->fd_index = used->len - 1;
+}
+
+static PyObject *
+bridge_map_table (PyObject *self,
+                  PyObject *args)
+{
+  PyObject *descriptor, *fd_numbers, *columns, *rows;
+  g_autofree RetortTableColumnRegions *regions = NULL;
+  g_autoptr(GArray) used = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree int *fds = NULL;
+  g_autoptr(RetortTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  Py_ssize_t n_columns, n_fds;
+  guint64 n_rows;
+
+  if (!PyArg_ParseTuple (args, "O!O!:map_table", &PyDict_Type, &descriptor,
+                         &PyList_Type, &fd_numbers))
+    return NULL;
+
+  rows = PyDict_GetItemString (descriptor, "rows");
+  columns = PyDict_GetItemString (descriptor, "columns");
+  if (rows == NULL || columns == NULL || !PyList_Check (columns))
+    {
+      PyErr_SetString (PyExc_ValueError, "a table descriptor has \"rows\" and \"columns\"");
+      return NULL;
+    }
+  n_rows = PyLong_AsUnsignedLongLong (rows);
+  if (PyErr_Occurred ())
+    return NULL;
+  n_fds = PyList_GET_SIZE (fd_numbers);
+  n_columns = PyList_GET_SIZE (columns);
+  regions = g_new0 (RetortTableColumnRegions, MAX (n_columns, 1));
+
+  for (Py_ssize_t i = 0; i < n_columns; i++)
+    {
+      PyObject *column = PyList_GET_ITEM (columns, i);
+      PyObject *name, *type, *validity, *values, *data;
+      RetortTableColumnRegions *region = &regions[i];
+      const char *type_name;
+      guint fd_index;
+
+      if (!PyDict_Check (column) ||
+          (name = PyDict_GetItemString (column, "name")) == NULL || !PyUnicode_Check (name) ||
+          (type = PyDict_GetItemString (column, "type")) == NULL || !PyUnicode_Check (type) ||
+          (values = PyDict_GetItemString (column, "values")) == NULL)
+        {
+          PyErr_SetString (PyExc_ValueError, "a column descriptor has a name, a type and values");
+          return NULL;
+        }
+      type_name = PyUnicode_AsUTF8 (type);
+      if (type_name == NULL || !retort_column_type_from_string (type_name, &region->type))
+        {
+          PyErr_SetString (PyExc_ValueError, "unknown column type");
+          return NULL;
+        }
+      g_ptr_array_add (names, g_strdup (PyUnicode_AsUTF8 (name)));
+      region->name = g_ptr_array_index (names, names->len - 1);
+      if (region->name == NULL)
+        return NULL;
+
+      validity = PyDict_GetItemString (column, "validity");
+      data = PyDict_GetItemString (column, "data");
+      if (!region_from_python (values, &fd_index, &region->values))
+        return NULL;
+      if (fd_index >= (guint) n_fds)
+        goto bad_index;
+      use_fd (used, fd_index, &region->values);
+      if (validity != NULL && validity != Py_None)
+        {
+          if (!region_from_python (validity, &fd_index, &region->validity))
+            return NULL;
+          if (fd_index >= (guint) n_fds)
+            goto bad_index;
+          use_fd (used, fd_index, &region->validity);
+          region->has_validity = TRUE;
+        }
+      if (data != NULL && data != Py_None)
+        {
+          if (!region_from_python (data, &fd_index, &region->data))
+            return NULL;
+          if (fd_index >= (guint) n_fds)
+            goto bad_index;
+          use_fd (used, fd_index, &region->data);
+        }
+    }
+
+  /* Duplicates: the table takes its descriptors, and another input may
+   * share some. */
+  fds = g_new (int, MAX (used->len, 1));
+  for (guint i = 0; i < used->len; i++)
+    {
+      PyObject *number = PyList_GET_ITEM (fd_numbers, g_array_index (used, guint, i));
+      long fd = PyLong_AsLong (number);
+
+      fds[i] = PyErr_Occurred () ? -1 : fcntl ((int) fd, F_DUPFD_CLOEXEC, 3);
+      if (fds[i] < 0)
+        {
+          for (guint j = 0; j < i; j++)
+            close (fds[j]);
+          if (!PyErr_Occurred ())
+            PyErr_SetFromErrno (PyExc_OSError);
+          return NULL;
+        }
+    }
+
+  Py_BEGIN_ALLOW_THREADS
+  table = retort_table_map_regions (n_rows, (guint) n_columns, regions, fds, used->len,
+                                    RETORT_TABLE_FILE_COPY_ON_WRITE, &error);
+  Py_END_ALLOW_THREADS
+  if (table == NULL)
+    {
+      set_error_from_gerror (error);
+      return NULL;
+    }
+
+  if (input_regions == NULL)
+    input_regions = g_array_new (FALSE, FALSE, sizeof (InputRegion));
+  for (Py_ssize_t i = 0; i < n_columns; i++)
+    {
+      RetortColumn *column = retort_table_get_column (table, i);
+      RetortBuffer *values = retort_column_get_values_buffer (column);
+      RetortBuffer *validity = retort_column_get_validity_buffer (column);
+      InputRegion region = {
+        retort_buffer_get_data (values), retort_buffer_get_size (values),
+        g_array_index (used, guint, regions[i].values.fd_index), regions[i].values.offset,
+        retort_column_ref (column),
+      };
+
+      if (regions[i].type == RETORT_COLUMN_TYPE_STRING || region.size == 0)
+        {
+          retort_column_unref (column);
+          continue;
+        }
+      g_array_append_val (input_regions, region);
+      /* Only while the bitmap is the mapped one (not one dropped as all set). */
+      if (validity != NULL && regions[i].has_validity &&
+          retort_buffer_get_size (validity) == regions[i].validity.size)
+        {
+          InputRegion bitmap = {
+            retort_buffer_get_data (validity), retort_buffer_get_size (validity),
+            g_array_index (used, guint, regions[i].validity.fd_index), regions[i].validity.offset,
+            NULL,
+          };
+
+          g_array_append_val (input_regions, bitmap);
+        }
+    }
+
+  return table_to_python (table);
+
+bad_index:
+  PyErr_SetString (PyExc_ValueError, "a region names a descriptor that was not sent");
+  return NULL;
+}
+
+typedef struct
+{
+  RetortBuffer *buffer;
+  guint64       offset;     /* in the result's memfd */
+  gsize         size;
+} Copy;
+
+static PyObject *
+region_to_python (const char *fd_key,
+                  guint       fd_index,
+                  guint64     offset,
+                  guint64     size)
+{
+  return Py_BuildValue ("{s:I, s:K, s:K}", fd_key, fd_index, "offset", (unsigned long long) offset,
+                        "size", (unsigned long long) size);
+}
+
+/* One buffer of the result: a reference to an input when it is one,
+ * untouched; otherwise a place in the memfd, where it will be copied. */
+static PyObject *
+place_buffer (RetortBuffer *buffer,
+              gsize         size,
+              gboolean      may_reference,
+              GArray       *copies,
+              guint64      *end)
+{
+  const InputRegion *input = may_reference ? find_unmodified_input (buffer) : NULL;
+  Copy copy = { buffer, (*end + 63) & ~(guint64) 63, size };
+
+  if (input != NULL)
+    return region_to_python ("input_fd", input->fd_index,
+                             input->fd_offset + (guint64) ((const guint8 *) retort_buffer_get_data (buffer) - input->start),
+                             size);
+
+  g_array_append_val (copies, copy);
+  *end = copy.offset + size;
+  return region_to_python ("fd", 0, copy.offset, size);
+}
+
+static gboolean
+copy_to_memfd (GArray  *copies,
+               guint64  size,
+               int     *out_fd)
+{
+  int fd = memfd_create ("retort-result", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  guint8 *data;
+
+  if (fd < 0)
+    return FALSE;
+  /* Allocating the pages in one go is cheaper than a fault for each. */
+  if (ftruncate (fd, (off_t) size) != 0 ||
+      (fallocate (fd, 0, 0, (off_t) size) != 0 && errno != EOPNOTSUPP))
+    {
+      close (fd);
+      return FALSE;
+    }
+  data = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+  if (data == MAP_FAILED)
+    {
+      close (fd);
+      return FALSE;
+    }
+  for (guint i = 0; i < copies->len; i++)
+    {
+      Copy *copy = &g_array_index (copies, Copy, i);
+
+      memcpy (data + copy->offset, retort_buffer_get_data (copy->buffer), copy->size);
+    }
+  munmap (data, size);
+
+  /* Sealed: whatever the script left running cannot change the table after
+   * the client has checked it. */
+  if (fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    {
+      close (fd);
+      return FALSE;
+    }
+
+  *out_fd = fd;
+  return TRUE;
+}
+
+static PyObject *
+bridge_send_table (PyObject *self,
+                   PyObject *args)
+{
+  int fd_socket;
+  PyObject *names_object, *columns_object;
+  PyObject *columns_list = NULL;
+  PyObject *result = NULL;
+  g_autoptr(GArray) copies = g_array_new (FALSE, FALSE, sizeof (Copy));
+  g_autoptr(GError) error = NULL;
+  RetortTable *table;
+  guint64 end = 0;
+  gsize n_rows;
+  guint n_columns;
+  int fd = -1;
+  gboolean ok;
+
+  if (!PyArg_ParseTuple (args, "iOO:send_table", &fd_socket, &names_object, &columns_object))
+    return NULL;
+
+  table = table_from_python (names_object, columns_object);
+  if (table == NULL)
+    return NULL;
+  n_rows = retort_table_get_n_rows (table);
+  n_columns = retort_table_get_n_columns (table);
+
+  columns_list = PyList_New (n_columns);
+  if (columns_list == NULL)
+    goto out;
+  for (guint i = 0; i < n_columns; i++)
+    {
+      RetortColumn *column = retort_table_get_column (table, i);
+      RetortColumnType type = retort_column_get_data_type (column);
+      RetortBuffer *validity = retort_column_get_validity_buffer (column);
+      RetortBuffer *values = retort_column_get_values_buffer (column);
+      gsize values_size = type == RETORT_COLUMN_TYPE_STRING
+        ? (n_rows + 1) * sizeof (gint64) : n_rows * _retort_column_type_width (type);
+      PyObject *item;
+
+      item = Py_BuildValue ("{s:s, s:s, s:n, s:N, s:N, s:N}",
+                            "name", retort_table_get_column_name (table, i),
+                            "type", retort_column_type_to_string (type),
+                            "null_count", (Py_ssize_t) retort_column_get_null_count (column),
+                            "validity", validity != NULL
+                              ? place_buffer (validity, (n_rows + 7) / 8, TRUE, copies, &end)
+                              : Py_NewRef (Py_None),
+                            "values", place_buffer (values, values_size,
+                                                    type != RETORT_COLUMN_TYPE_STRING, copies, &end),
+                            "data", type == RETORT_COLUMN_TYPE_STRING
+                              ? place_buffer (retort_column_get_data_buffer (column),
+                                              (gsize) retort_column_get_string_offsets (column)[n_rows],
+                                              FALSE, copies, &end)
+                              : Py_NewRef (Py_None));
+      if (item == NULL)
+        goto out;
+      PyList_SET_ITEM (columns_list, i, item);
+    }
+
+  /* The copies without the GIL: the buffers hold their arrays. */
+  Py_BEGIN_ALLOW_THREADS
+  ok = end == 0 || (copy_to_memfd (copies, end, &fd) && retort_fd_send (fd_socket, &fd, 1, &error));
+  Py_END_ALLOW_THREADS
+  if (fd >= 0)
+    close (fd);
+  if (!ok)
+    {
+      if (error != NULL)
+        PyErr_SetString (PyExc_OSError, error->message);
+      else
+        PyErr_SetFromErrno (PyExc_OSError);
+      goto out;
+    }
+
+  result = Py_BuildValue ("{s:n, s:O, s:i}", "rows", (Py_ssize_t) n_rows,
+                          "columns", columns_list, "fds", end > 0 ? 1 : 0);
+
+out:
+  Py_XDECREF (columns_list);
+  retort_table_unref (table);
   return result;
 }
 
@@ -820,6 +1315,14 @@ static PyMethodDef bridge_methods[] = {
     "write_table(path, names, columns) -> (n_rows, n_columns)\n\n"
     "columns: [(kind, values, mask)], kind in float64, int64, bool, datetime, string;\n"
     "mask: None or a bool array, True where missing. Names are made unique." },
+  { "map_table", bridge_map_table, METH_VARARGS,
+    "map_table(descriptor, fds) -> (n_rows, [(name, ndarray), ...])\n\n"
+    "Maps a table descriptor's regions (copy-on-write) from the run's input\n"
+    "descriptors @fds; numeric columns are views of the mappings." },
+  { "send_table", bridge_send_table, METH_VARARGS,
+    "send_table(socket, names, columns) -> descriptor\n\n"
+    "Like write_table, into a sealed memfd sent on @socket; columns that are\n"
+    "untouched views of an input refer to it instead of being copied." },
   { NULL, NULL, 0, NULL },
 };
 

@@ -184,6 +184,7 @@ retort_runner_child_spawn (const char  *request_json,
   child->stdout_fd = out_pipe[0];
   child->stderr_fd = err_pipe[0];
   child->event_fd = event_pipe[0];
+  child->fd_socket = -1;
   g_unix_set_fd_nonblocking (child->stdout_fd, TRUE, NULL);
   g_unix_set_fd_nonblocking (child->stderr_fd, TRUE, NULL);
   g_unix_set_fd_nonblocking (child->event_fd, TRUE, NULL);
@@ -214,5 +215,6 @@ retort_runner_child_free (RetortRunnerChild *child)
   close_fd (&child->stdout_fd);
   close_fd (&child->stderr_fd);
   close_fd (&child->event_fd);
+  close_fd (&child->fd_socket);
   g_free (child);
 }

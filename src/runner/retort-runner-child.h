@@ -14,12 +14,14 @@ typedef struct
   int  stdout_fd;    /* read ends, non-blocking, -1 once closed */
   int  stderr_fd;
   int  event_fd;
+  int  fd_socket;    /* descriptors of the result come here; -1: none */
 } RetortRunnerChild;
 
 /* Forks a child that runs @request_json through the harness and writes its
  * answer to the event pipe. @memory_mb (0: none) limits the address space
  * the script may add to what the warm process already maps. The child
- * closes @inherited_fds (the protocol) first thing. */
+ * closes @inherited_fds (the protocol) first thing; every other descriptor
+ * of the server (the input tables' ones, say) it inherits. */
 RetortRunnerChild *retort_runner_child_spawn (const char  *request_json,
                                               guint64      memory_mb,
                                               const int   *inherited_fds,

@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -101,6 +103,30 @@ take_protocol_fds (int *in_fd,
   return TRUE;
 }
 
+/* The descriptor named by --fd-channel, when it is a unix socket; -1
+ * otherwise. Tables then cross as descriptors (every input and the result
+ * may bring hundreds: the soft limit of open files goes up to the hard one). */
+static int
+check_fd_channel (const char *text)
+{
+  struct rlimit limit;
+  gint64 fd;
+  int type = 0;
+  socklen_t length = sizeof type;
+
+  if (!g_ascii_string_to_signed (text, 10, 3, G_MAXINT, &fd, NULL) ||
+      getsockopt ((int) fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 ||
+      type != SOCK_SEQPACKET)
+    return -1;
+  fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+  return (int) fd;
+}
+
 static int
 prepare_font_cache (const char *dir)
 {
@@ -131,6 +157,7 @@ main (int   argc,
   g_autofree char *private_mpl_dir = NULL;
   const char *cache_dir;
   int in_fd, out_fd;
+  int fd_channel = -1;
   gboolean ok;
 
   /* A vanished client must end us through a failed write, not a signal. */
@@ -139,10 +166,13 @@ main (int   argc,
 
   if (argc == 3 && g_str_equal (argv[1], "--prepare-font-cache"))
     return prepare_font_cache (argv[2]);
-  if (argc != 1)
+  if (argc == 3 && g_str_equal (argv[1], "--fd-channel"))
+    fd_channel = check_fd_channel (argv[2]);
+  if ((argc != 1 && fd_channel < 0) || argc > 3)
     {
-      g_printerr ("Usage: retort-runner [--prepare-font-cache DIR]\n"
-                  "Speaks doc/runner-protocol.md on its standard input and output.\n");
+      g_printerr ("Usage: retort-runner [--prepare-font-cache DIR | --fd-channel FD]\n"
+                  "Speaks doc/runner-protocol.md on its standard input and output;\n"
+                  "with --fd-channel, passes tables as descriptors over the unix socket FD.\n");
       return EXIT_FAILURE;
     }
 
@@ -174,8 +204,9 @@ main (int   argc,
   json_object_set_string_member (hello, "type", "hello");
   json_object_set_int_member (hello, "protocol", RETORT_RUNNER_PROTOCOL_VERSION);
   json_object_set_int_member (hello, "pid", getpid ());
+  json_object_set_boolean_member (hello, "fd_passing", fd_channel >= 0);
   ok = retort_runner_send (out_fd, hello, &error)
-       && retort_runner_server_run (in_fd, out_fd, &error);
+       && retort_runner_server_run (in_fd, out_fd, fd_channel, &error);
   if (!ok)
     g_printerr ("retort-runner: %s\n", error->message);
 

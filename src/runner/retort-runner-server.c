@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "retort-fd-passing.h"
 #include "retort-runner-child.h"
 #include "retort-runner-protocol.h"
 #include "retort-runner-server.h"
@@ -44,6 +45,7 @@ typedef struct
 {
   int                 in_fd;
   int                 out_fd;
+  int                 fd_channel;   /* -1: tables cross as files only */
   RetortRunnerReader *reader;
   Run                *run;
   GError             *send_error;   /* the first failure to reach the client */
@@ -213,6 +215,36 @@ read_child_fd (Server   *server,
     }
 }
 
+static gint64 get_int (JsonObject *object,
+                       const char *name,
+                       gint64      fallback);
+
+/* The descriptors the child sent before its answer go to the client before
+ * the answer too (the "fds first" rule); the server keeps none. */
+static gboolean
+forward_fds (Server     *server,
+             JsonObject *answer)
+{
+  RetortRunnerChild *child = server->run->child;
+  gint64 n = get_int (answer, "fds", 0);
+  g_autofree int *fds = NULL;
+  gboolean ok;
+
+  if (n == 0)
+    return TRUE;
+  if (n < 0 || n > G_MAXINT / (gint64) sizeof (int) || child->fd_socket < 0 || server->fd_channel < 0)
+    return FALSE;
+
+  fds = g_new (int, n);
+  if (!retort_fd_receive (child->fd_socket, fds, (guint) n, NULL))
+    return FALSE;
+  ok = server->send_error == NULL &&
+       retort_fd_send (server->fd_channel, fds, (guint) n, &server->send_error);
+  for (gint64 i = 0; i < n; i++)
+    close (fds[i]);
+  return ok;
+}
+
 static void
 finish_run (Server *server,
             int     status)
@@ -261,6 +293,11 @@ finish_run (Server *server,
                                                run->timeout_ms / 1000.0);
 
       send_error (server, TRUE, run->id, "timeout", text);
+    }
+  else if (answer != NULL && !forward_fds (server, answer))
+    {
+      send_error (server, TRUE, run->id, "internal",
+                  "the result's descriptors did not arrive or could not be passed on");
     }
   else if (answer != NULL)
     {
@@ -341,11 +378,23 @@ has_string (JsonObject *object,
 }
 
 static void
+close_fds (int  *fds,
+           guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+}
+
+static void
 start_run (Server     *server,
            JsonObject *request,
            gint64      id)
 {
-  int inherited[] = { server->in_fd, server->out_fd };
+  int inherited[] = { server->in_fd, server->out_fd, server->fd_channel };
+  gint64 n_fds = get_int (request, "fds", 0);
+  g_autofree int *input_fds = NULL;
+  int sockets[2] = { -1, -1 };
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) started = NULL;
@@ -354,11 +403,32 @@ start_run (Server     *server,
   gint64 timeout_ms, memory_mb, console_limit;
   Run *run;
 
+  /* The descriptors sent ahead of this request are taken off the socket
+   * whatever happens to the run, so they cannot be mistaken for the next
+   * run's. */
+  if (n_fds != 0)
+    {
+      g_autoptr(GError) fd_error = NULL;
+
+      if (n_fds < 0 || n_fds > G_MAXINT / (gint64) sizeof (int) || server->fd_channel < 0)
+        {
+          send_error (server, TRUE, id, "protocol", "\"fds\" without a descriptor channel");
+          return;
+        }
+      input_fds = g_new (int, n_fds);
+      if (!retort_fd_receive (server->fd_channel, input_fds, (guint) n_fds, &fd_error))
+        {
+          send_error (server, TRUE, id, "protocol", fd_error->message);
+          return;
+        }
+    }
+
   if (server->run != NULL)
     {
       g_autofree char *text = g_strdup_printf ("run %" G_GINT64_FORMAT " is still running",
                                                server->run->id);
 
+      close_fds (input_fds, (guint) n_fds);
       send_error (server, TRUE, id, "busy", text);
       return;
     }
@@ -369,6 +439,7 @@ start_run (Server     *server,
       {
         g_autofree char *text = g_strdup_printf ("a run needs \"%s\", a string", *name);
 
+        close_fds (input_fds, (guint) n_fds);
         send_error (server, TRUE, id, "protocol", text);
         return;
       }
@@ -379,16 +450,39 @@ start_run (Server     *server,
   if (console_limit < 0)
     console_limit = DEFAULT_CONSOLE_LIMIT;
 
+  /* The child finds the input descriptors by number ("fds" index them)
+   * and sends the result's back on a socket of its own. */
+  if (server->fd_channel >= 0)
+    {
+      JsonArray *numbers = json_array_new ();
+
+      for (gint64 i = 0; i < n_fds; i++)
+        json_array_add_int_element (numbers, input_fds[i]);
+      json_object_set_array_member (request, "input_fds", numbers);
+      if (retort_fd_socket_pair (sockets, &error))
+        json_object_set_int_member (request, "fd_socket", sockets[1]);
+      else
+        {
+          g_warning ("%s", error->message);
+          g_clear_error (&error);
+        }
+    }
+
   node = json_node_init_object (json_node_alloc (), request);
   request_json = json_to_string (node, FALSE);
 
   child = retort_runner_child_spawn (request_json, memory_mb, inherited,
                                      G_N_ELEMENTS (inherited), &error);
+  /* The child has its copies. */
+  close_fds (input_fds, (guint) n_fds);
+  close_fds (&sockets[1], 1);
   if (child == NULL)
     {
+      close_fds (&sockets[0], 1);
       send_error (server, TRUE, id, "internal", error->message);
       return;
     }
+  child->fd_socket = sockets[0];
 
   run = g_new0 (Run, 1);
   run->id = id;
@@ -473,10 +567,11 @@ poll_timeout (Server *server)
 gboolean
 retort_runner_server_run (int      in_fd,
                           int      out_fd,
+                          int      fd_channel,
                           GError **error)
 {
   g_autoptr(RetortRunnerReader) reader = retort_runner_reader_new ();
-  Server server = { in_fd, out_fd, reader, NULL, NULL };
+  Server server = { in_fd, out_fd, fd_channel, reader, NULL, NULL };
   gboolean serving = TRUE;
 
   while (serving && server.send_error == NULL)

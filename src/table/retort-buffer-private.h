@@ -19,6 +19,10 @@ struct _RetortBuffer
   gpointer          data;
   gsize             size;
   gsize             capacity;   /* bytes mapped or allocated */
+  int               fd;         /* the memfd of a mapped buffer (owned), or the
+                                 * descriptor a wrapped one lies in (not owned);
+                                 * -1: none */
+  guint64           fd_offset;  /* where the data starts in @fd */
   GDestroyNotify    notify;
   gpointer          notify_data;
 };

@@ -3,15 +3,19 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "retort-buffer-private.h"
 
-/* Below this size a buffer comes from the allocator; above it from mmap(),
- * which is page-aligned and lets retort_buffer_resize() use mremap(). */
+/* Below this size a buffer comes from the allocator; above it from a memfd
+ * mapped shared: page-aligned, grown with ftruncate() + mremap() without
+ * copying, and passable to another process (the Python runner) as a
+ * descriptor instead of being copied into a file. */
 #define MMAP_THRESHOLD ((gsize) 256 * 1024)
 
 G_DEFINE_BOXED_TYPE (RetortBuffer, retort_buffer, retort_buffer_ref, retort_buffer_unref)
@@ -27,16 +31,54 @@ page_round (gsize size)
   return (size + page_size - 1) & ~(page_size - 1);
 }
 
+/* A table with many columns holds a descriptor per large buffer: the soft
+ * limit (often 1024) would run out long before memory does. */
+static void
+raise_fd_limit (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      struct rlimit limit;
+
+      if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+        {
+          limit.rlim_cur = limit.rlim_max;
+          setrlimit (RLIMIT_NOFILE, &limit);
+        }
+      g_once_init_leave (&done, 1);
+    }
+}
+
 static gpointer
 allocate (RetortBufferKind *kind,
           gsize       size,
-          gsize      *capacity)
+          gsize      *capacity,
+          int        *fd)
 {
   gpointer data;
 
+  *fd = -1;
   if (size >= MMAP_THRESHOLD)
     {
+      raise_fd_limit ();
       *capacity = page_round (size);
+      *fd = memfd_create ("retort-buffer", MFD_CLOEXEC);
+      if (*fd >= 0 && ftruncate (*fd, (off_t) *capacity) == 0)
+        {
+          data = mmap (NULL, *capacity, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+          if (data != MAP_FAILED)
+            {
+              *kind = BUFFER_MAPPED;
+              return data;
+            }
+        }
+      /* Out of descriptors, say: an anonymous mapping still works, it only
+       * has to be copied to cross to another process. */
+      if (*fd >= 0)
+        close (*fd);
+      *fd = -1;
       data = mmap (NULL, *capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (data == MAP_FAILED)
         g_error ("Failed to map %" G_GSIZE_FORMAT " bytes", size);
@@ -59,7 +101,7 @@ retort_buffer_new (gsize size)
   RetortBuffer *buffer = g_new0 (RetortBuffer, 1);
 
   g_atomic_ref_count_init (&buffer->ref_count);
-  buffer->data = allocate (&buffer->kind, size, &buffer->capacity);
+  buffer->data = allocate (&buffer->kind, size, &buffer->capacity, &buffer->fd);
   buffer->size = size;
 
   return buffer;
@@ -70,7 +112,7 @@ retort_buffer_new_zeroed (gsize size)
 {
   RetortBuffer *buffer = retort_buffer_new (size);
 
-  /* Fresh anonymous mappings are already zero. */
+  /* Fresh mappings (memfd or anonymous) are already zero. */
   if (buffer->kind == BUFFER_HEAP)
     memset (buffer->data, 0, buffer->capacity);
 
@@ -90,8 +132,25 @@ retort_buffer_new_wrapped (gpointer       data,
   buffer->data = data;
   buffer->size = size;
   buffer->capacity = size;
+  buffer->fd = -1;
   buffer->notify = notify;
   buffer->notify_data = notify_data;
+
+  return buffer;
+}
+
+RetortBuffer *
+retort_buffer_new_wrapped_fd (gpointer       data,
+                              gsize          size,
+                              int            fd,
+                              guint64        offset,
+                              GDestroyNotify notify,
+                              gpointer       notify_data)
+{
+  RetortBuffer *buffer = retort_buffer_new_wrapped (data, size, notify, notify_data);
+
+  buffer->fd = fd;
+  buffer->fd_offset = offset;
 
   return buffer;
 }
@@ -121,6 +180,8 @@ retort_buffer_unref (RetortBuffer *buffer)
       break;
     case BUFFER_MAPPED:
       munmap (buffer->data, buffer->capacity);
+      if (buffer->fd >= 0)
+        close (buffer->fd);
       break;
     case BUFFER_WRAPPED:
       if (buffer->notify != NULL)
@@ -149,6 +210,18 @@ retort_buffer_get_size (RetortBuffer *buffer)
   return buffer->size;
 }
 
+int
+retort_buffer_get_fd (RetortBuffer *buffer,
+                      guint64      *offset)
+{
+  g_return_val_if_fail (buffer != NULL, -1);
+
+  if (offset != NULL)
+    *offset = buffer->fd >= 0 ? buffer->fd_offset : 0;
+
+  return buffer->fd;
+}
+
 void
 retort_buffer_resize (RetortBuffer *buffer,
                       gsize         new_size)
@@ -165,8 +238,13 @@ retort_buffer_resize (RetortBuffer *buffer,
   if (buffer->kind == BUFFER_MAPPED)
     {
       gsize capacity = page_round (new_size);
-      gpointer data = mremap (buffer->data, buffer->capacity, capacity, MREMAP_MAYMOVE);
+      gpointer data;
 
+      /* The file first: a shared mapping beyond its end would fault. */
+      if (buffer->fd >= 0 && ftruncate (buffer->fd, (off_t) capacity) != 0)
+        g_error ("Failed to grow a buffer to %" G_GSIZE_FORMAT " bytes: %s", new_size,
+                 g_strerror (errno));
+      data = mremap (buffer->data, buffer->capacity, capacity, MREMAP_MAYMOVE);
       if (data == MAP_FAILED)
         g_error ("Failed to grow a mapping to %" G_GSIZE_FORMAT " bytes", new_size);
       buffer->data = data;
@@ -176,13 +254,15 @@ retort_buffer_resize (RetortBuffer *buffer,
     {
       RetortBufferKind kind;
       gsize capacity;
-      gpointer data = allocate (&kind, new_size, &capacity);
+      int fd;
+      gpointer data = allocate (&kind, new_size, &capacity, &fd);
 
       memcpy (data, buffer->data, buffer->size);
       free (buffer->data);
       buffer->data = data;
       buffer->kind = kind;
       buffer->capacity = capacity;
+      buffer->fd = fd;
     }
 
   buffer->size = new_size;

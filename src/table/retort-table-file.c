@@ -198,6 +198,7 @@ typedef struct
   gatomicrefcount ref_count;
   void           *data;
   gsize           size;
+  int             fd;        /* kept open for retort_buffer_get_fd(); -1: closed */
 } Mapping;
 
 static Mapping *
@@ -216,6 +217,8 @@ mapping_unref (gpointer data)
     return;
   if (mapping->size > 0)
     munmap (mapping->data, mapping->size);
+  if (mapping->fd >= 0)
+    close (mapping->fd);
   g_free (mapping);
 }
 
@@ -224,6 +227,12 @@ wrap (Mapping *mapping,
       guint64  offset,
       guint64  size)
 {
+  /* Nothing to point at; a view of an empty column needs no mapping. */
+  if (size == 0)
+    return retort_buffer_new (0);
+  if (mapping->fd >= 0)
+    return retort_buffer_new_wrapped_fd ((char *) mapping->data + offset, (gsize) size,
+                                         mapping->fd, offset, mapping_unref, mapping_ref (mapping));
   return retort_buffer_new_wrapped ((char *) mapping->data + offset, (gsize) size,
                                     mapping_unref, mapping_ref (mapping));
 }
@@ -236,14 +245,53 @@ in_bounds (guint64 offset,
   return offset <= file_size && size <= file_size - offset;
 }
 
+/* What must hold of a column's bytes wherever they lie: string offsets in
+ * order and within the bytes, the bytes UTF-8, bools 0 or 1. */
+static gboolean
+check_contents (RetortColumnType  type,
+                guint64           n_rows,
+                const guint8     *values,
+                const guint8     *data,
+                guint64           data_size)
+{
+  if (type == RETORT_COLUMN_TYPE_STRING)
+    {
+      const gint64 *offsets = (const gint64 *) values;
+
+      if (offsets[0] != 0 || (guint64) offsets[n_rows] != data_size)
+        return FALSE;
+      for (guint64 i = 0; i < n_rows; i++)
+        if (offsets[i + 1] < offsets[i])
+          return FALSE;
+      if (!g_utf8_validate_len ((const char *) data, data_size, NULL))
+        return FALSE;
+    }
+
+  if (type == RETORT_COLUMN_TYPE_BOOL)
+    {
+      for (guint64 i = 0; i < n_rows; i++)
+        if (values[i] > 1)
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+static guint64
+values_size (RetortColumnType type,
+             guint64          n_rows)
+{
+  return type == RETORT_COLUMN_TYPE_STRING
+    ? (n_rows + 1) * sizeof (gint64)
+    : n_rows * _retort_column_type_width (type);
+}
+
 static gboolean
 check_entry (const ColumnEntry *entry,
              guint64            n_rows,
              guint64            file_size,
              const guint8      *base)
 {
-  guint64 width;
-
   if (entry->type > RETORT_COLUMN_TYPE_DATETIME)
     return FALSE;
   if (!in_bounds (entry->name_offset, entry->name_length, file_size) ||
@@ -256,39 +304,21 @@ check_entry (const ColumnEntry *entry,
   if (entry->validity_offset == 0 && entry->null_count != 0)
     return FALSE;
 
-  width = entry->type == RETORT_COLUMN_TYPE_STRING ? 8 : _retort_column_type_width (entry->type);
   if (entry->values_offset % 64 != 0 ||
-      entry->values_size != (n_rows + (entry->type == RETORT_COLUMN_TYPE_STRING)) * width ||
+      entry->values_size != values_size (entry->type, n_rows) ||
       !in_bounds (entry->values_offset, entry->values_size, file_size))
     return FALSE;
 
   if (entry->type == RETORT_COLUMN_TYPE_STRING)
     {
-      const gint64 *offsets = (const gint64 *) (base + entry->values_offset);
-
       if (entry->data_offset % 64 != 0 || !in_bounds (entry->data_offset, entry->data_size, file_size))
-        return FALSE;
-      if (offsets[0] != 0 || (guint64) offsets[n_rows] != entry->data_size)
-        return FALSE;
-      for (guint64 i = 0; i < n_rows; i++)
-        if (offsets[i + 1] < offsets[i])
-          return FALSE;
-      if (!g_utf8_validate_len ((const char *) base + entry->data_offset, entry->data_size, NULL))
         return FALSE;
     }
   else if (entry->data_offset != 0 || entry->data_size != 0)
     return FALSE;
 
-  if (entry->type == RETORT_COLUMN_TYPE_BOOL)
-    {
-      const guint8 *values = base + entry->values_offset;
-
-      for (guint64 i = 0; i < n_rows; i++)
-        if (values[i] > 1)
-          return FALSE;
-    }
-
-  return TRUE;
+  return check_contents (entry->type, n_rows, base + entry->values_offset,
+                         base + entry->data_offset, entry->data_size);
 }
 
 RetortTable *
@@ -329,14 +359,22 @@ retort_table_read_file_full (const char            *path,
   mapping = g_new0 (Mapping, 1);
   g_atomic_ref_count_init (&mapping->ref_count);
   mapping->size = (gsize) st.st_size;
+  mapping->fd = -1;
   if (mapping->size >= sizeof (FileHeader))
     mapping->data = mmap (NULL, mapping->size,
                           PROT_READ | (flags & RETORT_TABLE_FILE_COPY_ON_WRITE ? PROT_WRITE : 0),
                           MAP_PRIVATE, fd, 0);
-  close (fd);
+  /* A read-only mapping shows what the file holds, so the descriptor can
+   * stand for the data; a copy-on-write one may not. */
+  if (!(flags & RETORT_TABLE_FILE_COPY_ON_WRITE) && mapping->size >= sizeof (FileHeader) &&
+      mapping->data != MAP_FAILED)
+    mapping->fd = fd;
+  else
+    close (fd);
   if (mapping->size < sizeof (FileHeader) || mapping->data == MAP_FAILED)
     {
       mapping->size = 0;
+      mapping->fd = -1;
       mapping_unref (mapping);
       g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_PARSE,
                    "%s is not a table file: it is too short or cannot be mapped", display_name);
@@ -388,5 +426,138 @@ retort_table_read_file_full (const char            *path,
 
 out:
   mapping_unref (mapping);
+  return table;
+}
+
+/* Regions ------------------------------------------------------------------ */
+
+static Mapping *
+map_fd (int                    fd,
+        RetortTableFileFlags   flags,
+        GError               **error)
+{
+  Mapping *mapping;
+  struct stat st;
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_IO,
+                   "A table descriptor is not a regular file");
+      return NULL;
+    }
+
+  mapping = g_new0 (Mapping, 1);
+  g_atomic_ref_count_init (&mapping->ref_count);
+  mapping->fd = -1;
+  if (st.st_size > 0)
+    {
+      void *data;
+
+      if (flags & RETORT_TABLE_FILE_COPY_ON_WRITE)
+        data = mmap (NULL, (gsize) st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+      else
+        data = mmap (NULL, (gsize) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+      if (data == MAP_FAILED)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          g_free (mapping);
+          g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_IO,
+                       "Cannot map a table descriptor: %s", g_strerror (saved_errno));
+          return NULL;
+        }
+      mapping->data = data;
+      mapping->size = (gsize) st.st_size;
+    }
+
+  if (flags & RETORT_TABLE_FILE_COPY_ON_WRITE)
+    close (fd);
+  else
+    mapping->fd = fd;
+
+  return mapping;
+}
+
+static gboolean
+region_in_bounds (const RetortTableRegion *region,
+                  guint64                  size,
+                  Mapping * const         *mappings,
+                  guint                    n_fds)
+{
+  return region->fd_index < n_fds && region->size == size &&
+         (size == 0 || in_bounds (region->offset, size, mappings[region->fd_index]->size));
+}
+
+RetortTable *
+retort_table_map_regions (guint64                          n_rows,
+                          guint                            n_columns,
+                          const RetortTableColumnRegions  *columns,
+                          const int                       *fds,
+                          guint                            n_fds,
+                          RetortTableFileFlags             flags,
+                          GError                         **error)
+{
+  g_autofree Mapping **mappings = g_new0 (Mapping *, MAX (n_fds, 1));
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) built = g_ptr_array_new_with_free_func ((GDestroyNotify) retort_column_unref);
+  RetortTable *table = NULL;
+  guint i;
+
+  for (i = 0; i < n_fds; i++)
+    {
+      mappings[i] = map_fd (fds[i], flags, error);
+      if (mappings[i] == NULL)
+        {
+          for (guint j = i + 1; j < n_fds; j++)
+            close (fds[j]);
+          goto out;
+        }
+    }
+
+  for (i = 0; i < n_columns; i++)
+    {
+      const RetortTableColumnRegions *column = &columns[i];
+      guint64 size = column->type <= RETORT_COLUMN_TYPE_DATETIME ? values_size (column->type, n_rows) : 0;
+      const RetortTableRegion *data = column->type == RETORT_COLUMN_TYPE_STRING ? &column->data : NULL;
+      RetortBuffer *validity = NULL;
+
+      if (column->type > RETORT_COLUMN_TYPE_DATETIME || n_rows > G_MAXSIZE / 8 ||
+          !g_utf8_validate (column->name, -1, NULL) ||
+          (column->has_validity &&
+           !region_in_bounds (&column->validity, _retort_bitmap_size (n_rows), mappings, n_fds)) ||
+          !region_in_bounds (&column->values, size, mappings, n_fds) ||
+          column->values.offset % 8 != 0 ||
+          (data != NULL && !region_in_bounds (data, data->size, mappings, n_fds)) ||
+          !check_contents (column->type, n_rows,
+                           (const guint8 *) mappings[column->values.fd_index]->data + column->values.offset,
+                           data != NULL ? (const guint8 *) mappings[data->fd_index]->data + data->offset : NULL,
+                           data != NULL ? data->size : 0))
+        {
+          g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_PARSE,
+                       "The table descriptor is damaged (column %u)", i + 1);
+          goto out;
+        }
+
+      if (column->has_validity)
+        validity = wrap (mappings[column->validity.fd_index], column->validity.offset,
+                         column->validity.size);
+      g_ptr_array_add (names, (gpointer) column->name);
+      g_ptr_array_add (built,
+                       _retort_column_new (column->type, n_rows, validity,
+                                           wrap (mappings[column->values.fd_index],
+                                                 column->values.offset, column->values.size),
+                                           data != NULL
+                                             ? wrap (mappings[data->fd_index], data->offset, data->size)
+                                             : NULL));
+    }
+
+  table = retort_table_new (n_columns, (const char * const *) names->pdata,
+                            (RetortColumn * const *) built->pdata, error);
+
+out:
+  for (i = 0; i < n_fds; i++)
+    g_clear_pointer (&mappings[i], mapping_unref);
   return table;
 }

@@ -39,4 +39,38 @@ RetortTable *retort_table_read_file_full (const char            *path,
                                           RetortTableFileFlags   flags,
                                           GError               **error);
 
+/* A table whose buffers lie in descriptors rather than in one file: how
+ * tables cross to the Python runner and back when descriptors can be
+ * passed (doc/runner-protocol.md). Sizes must be what the column type and
+ * the number of rows call for (strings: @data's size is the last offset). */
+typedef struct
+{
+  guint   fd_index;
+  guint64 offset;
+  guint64 size;
+} RetortTableRegion;
+
+typedef struct
+{
+  const char        *name;
+  RetortColumnType   type;
+  gboolean           has_validity;
+  RetortTableRegion  validity;
+  RetortTableRegion  values;
+  RetortTableRegion  data;        /* strings only */
+} RetortTableColumnRegions;
+
+/* Maps each of @fds once (read-only and shared, or private and writable
+ * with RETORT_TABLE_FILE_COPY_ON_WRITE) and builds the table over the
+ * regions without copying; checks them as retort_table_read_file() checks
+ * a file. Takes @fds, whatever the outcome. Read-only tables keep the
+ * descriptors, so their buffers report them (retort_buffer_get_fd()). */
+RetortTable *retort_table_map_regions    (guint64                          n_rows,
+                                          guint                            n_columns,
+                                          const RetortTableColumnRegions  *columns,
+                                          const int                       *fds,
+                                          guint                            n_fds,
+                                          RetortTableFileFlags             flags,
+                                          GError                         **error);
+
 G_END_DECLS

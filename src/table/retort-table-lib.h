@@ -6,6 +6,7 @@
 #include "retort-column.h"
 #include "retort-column-summary.h"
 #include "retort-csv.h"
+#include "retort-fd-passing.h"
 #include "retort-table.h"
 #include "retort-table-types.h"
 #include "retort-table-file.h"

@@ -15,7 +15,13 @@ from pandas.api.types import infer_dtype
 
 import _retort
 
-__all__ = ["frame_from_table_file", "write_frame"]
+__all__ = ["frame_from_input", "frame_from_table_file", "send_frame", "write_frame"]
+
+# The run's inputs as the request gave them (a table file's path or a
+# descriptor) and the descriptors they refer to: frame_from_input(inputs[0],
+# input_fds) converts the first input again.
+inputs = []
+input_fds = []
 
 _INT64_MAX = np.iinfo(np.int64).max
 
@@ -28,12 +34,16 @@ def frame_from_table_file(path):
     return pd.DataFrame(dict(columns), index=pd.RangeIndex(n_rows), copy=False)
 
 
-def write_frame(frame, path):
-    """Writes @frame as a table file; returns (rows, columns).
+def frame_from_input(spec, fds=()):
+    """The DataFrame of an input: a table file's path, or a descriptor whose
+    regions lie in @fds (doc/runner-protocol.md, "Descriptors")."""
+    if isinstance(spec, dict):
+        n_rows, columns = _retort.map_table(spec, list(fds))
+        return pd.DataFrame(dict(columns), index=pd.RangeIndex(n_rows), copy=False)
+    return frame_from_table_file(spec)
 
-    The index is dropped; names become str(name), made unique by the C side
-    (" (2)", " (3)"...).
-    """
+
+def _normalised(frame):
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
     names = [str(label) for label in frame.columns]
@@ -46,6 +56,23 @@ def write_frame(frame, path):
             # Not type(error): subclasses such as UnicodeError take other arguments.
             kind = TypeError if isinstance(error, TypeError) else ValueError
             raise kind(f"column “{name}”: {error}") from error
+    return names, columns
+
+
+def send_frame(frame, socket):
+    """Sends @frame as descriptors on @socket; returns the table descriptor
+    (with "rows", "columns" and "fds", how many descriptors were sent)."""
+    names, columns = _normalised(frame)
+    return _retort.send_table(socket, names, columns)
+
+
+def write_frame(frame, path):
+    """Writes @frame as a table file; returns (rows, columns).
+
+    The index is dropped; names become str(name), made unique by the C side
+    (" (2)", " (3)"...).
+    """
+    names, columns = _normalised(frame)
     return _retort.write_table(path, names, columns)
 
 

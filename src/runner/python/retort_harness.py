@@ -152,6 +152,8 @@ def _run(request):
     workdir = request["workdir"]
     bundle = request.get("bundle")
     inputs = request.get("inputs") or []
+    input_fds = request.get("input_fds") or []
+    fd_socket = request.get("fd_socket")
     result_path = request["result"]
     memory_mb = request.get("memory_mb") or 0
 
@@ -182,7 +184,9 @@ def _run(request):
         return _error("syntax", "%s\n%s: %s" % (ERROR_0085, type(exc).__name__, exc),
                       error_type=type(exc).__name__, message=_text(exc))
 
-    frames = [retort_convert.frame_from_table_file(path) for path in inputs if path]
+    retort_convert.inputs = [spec for spec in inputs if spec]
+    retort_convert.input_fds = input_fds
+    frames = [retort_convert.frame_from_input(spec, input_fds) for spec in retort_convert.inputs]
 
     main = types.ModuleType("__main__")
     main.__file__ = script
@@ -204,21 +208,30 @@ def _run(request):
         return _error("contract", str(exc))
 
     _flush_console()
+    fds = 0
     if frame is None:
         table, rows, columns = None, 0, 0
     else:
         try:
-            rows, columns = retort_convert.write_frame(frame, result_path)
+            if fd_socket is not None:
+                # Descriptors instead of a file: no write, no file to delete.
+                table = retort_convert.send_frame(frame, fd_socket)
+                rows, columns, fds = table["rows"], len(table["columns"]), table.pop("fds")
+            else:
+                rows, columns = retort_convert.write_frame(frame, result_path)
+                table = result_path
         except MemoryError as exc:
             return _script_error(exc, script_name, workdir, bundle, memory_mb)
         except Exception as exc:
             return _error("contract", "the returned DataFrame could not be converted: %s: %s"
                           % (type(exc).__name__, exc))
-        table = result_path
 
     images = _collect_images(workdir, os.path.dirname(result_path), existing)
-    return {"type": "result", "table": table, "rows": rows, "columns": columns,
-            "images": images}
+    event = {"type": "result", "table": table, "rows": rows, "columns": columns,
+             "images": images}
+    if fds:
+        event["fds"] = fds
+    return event
 
 
 def _arguments(entry, frames):
