@@ -4,6 +4,12 @@
 #include <math.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "retort-table-lib.h"
@@ -456,6 +462,251 @@ test_table_file_damaged (void)
   g_rmdir (dir);
 }
 
+static char *
+fd_target (int fd)
+{
+  g_autofree char *link = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+  return g_file_read_link (link, NULL);
+}
+
+/* Large buffers live in a memfd, keep it through growth, and report it. */
+static void
+test_buffer_memfd (void)
+{
+  g_autoptr(RetortBuffer) small = retort_buffer_new (100);
+  g_autoptr(RetortBuffer) big = retort_buffer_new (300 * 1024);
+  g_autofree char *target = NULL;
+  guint64 offset = 99;
+  guint8 *data;
+  struct stat st;
+  int fd;
+
+  g_assert_cmpint (retort_buffer_get_fd (small, NULL), ==, -1);
+
+  fd = retort_buffer_get_fd (big, &offset);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpuint (offset, ==, 0);
+  target = fd_target (fd);
+  g_assert_true (g_str_has_prefix (target, "/memfd:retort-buffer"));
+
+  data = retort_buffer_get_data (big);
+  g_assert_cmpuint ((guintptr) data % RETORT_BUFFER_ALIGNMENT, ==, 0);
+  data[0] = 42;
+  data[300 * 1024 - 1] = 43;
+
+  /* Growth keeps the bytes and the descriptor, which grows along. */
+  retort_buffer_resize (big, 64 * 1024 * 1024);
+  g_assert_cmpint (retort_buffer_get_fd (big, NULL), ==, fd);
+  data = retort_buffer_get_data (big);
+  g_assert_cmpint (data[0], ==, 42);
+  g_assert_cmpint (data[300 * 1024 - 1], ==, 43);
+  data[64 * 1024 * 1024 - 1] = 44;
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >=, 64 * 1024 * 1024);
+  {
+    guint8 last = 0;
+
+    g_assert_cmpint (pread (fd, &last, 1, 64 * 1024 * 1024 - 1), ==, 1);
+    g_assert_cmpint (last, ==, 44);
+  }
+
+  /* A heap buffer that grows past the threshold moves to a memfd. */
+  retort_buffer_resize (small, 1024 * 1024);
+  g_assert_cmpint (retort_buffer_get_fd (small, NULL), >=, 0);
+}
+
+/* A table read from a file keeps the file's descriptor for its buffers;
+ * a copy-on-write one may not report it. */
+static void
+test_table_file_fds (void)
+{
+  g_autoptr(RetortTable) table = make_all_types_table (10);
+  g_autofree char *dir = g_dir_make_tmp ("retort-table-file-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "t.rtbl", NULL);
+  g_autoptr(RetortTable) again = NULL;
+  g_autoptr(RetortTable) private = NULL;
+  guint64 offset = 0;
+
+  g_assert_true (retort_table_write_file (table, path, NULL));
+  again = retort_table_read_file (path, NULL);
+  private = retort_table_read_file_full (path, RETORT_TABLE_FILE_COPY_ON_WRITE, NULL);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  g_assert_cmpint (retort_buffer_get_fd (retort_column_get_values_buffer (retort_table_get_column (again, 0)),
+                                         &offset), >=, 0);
+  g_assert_cmpuint (offset % 64, ==, 0);
+  g_assert_cmpuint (offset, >, 0);
+  g_assert_cmpint (retort_buffer_get_fd (retort_column_get_values_buffer (retort_table_get_column (private, 0)),
+                                         NULL), ==, -1);
+}
+
+/* The regions of a table whose buffers all lie in descriptors. */
+static RetortTableColumnRegions *
+table_regions (RetortTable *table,
+               GArray      *fds)
+{
+  guint n_columns = retort_table_get_n_columns (table);
+  RetortTableColumnRegions *regions = g_new0 (RetortTableColumnRegions, n_columns);
+  gsize n_rows = retort_table_get_n_rows (table);
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      RetortColumn *column = retort_table_get_column (table, c);
+      RetortBuffer *buffers[] = { retort_column_get_validity_buffer (column),
+                                  retort_column_get_values_buffer (column),
+                                  retort_column_get_data_buffer (column) };
+      RetortTableRegion *targets[] = { &regions[c].validity, &regions[c].values, &regions[c].data };
+      RetortColumnType type = retort_column_get_data_type (column);
+      gsize sizes[] = { (n_rows + 7) / 8,
+                        type == RETORT_COLUMN_TYPE_STRING ? (n_rows + 1) * 8 :
+                        type == RETORT_COLUMN_TYPE_BOOL ? n_rows : n_rows * 8,
+                        type == RETORT_COLUMN_TYPE_STRING
+                          ? (gsize) retort_column_get_string_offsets (column)[n_rows] : 0 };
+
+      regions[c].name = retort_table_get_column_name (table, c);
+      regions[c].type = type;
+      regions[c].has_validity = buffers[0] != NULL;
+      for (guint b = 0; b < 3; b++)
+        {
+          int fd;
+
+          if (buffers[b] == NULL)
+            continue;
+          fd = retort_buffer_get_fd (buffers[b], &targets[b]->offset);
+          g_assert_cmpint (fd, >=, 0);
+          fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+          g_array_append_val (fds, fd);
+          targets[b]->fd_index = fds->len - 1;
+          targets[b]->size = sizes[b];
+        }
+    }
+
+  return regions;
+}
+
+static void
+assert_tables_equal (RetortTable *a,
+                     RetortTable *b)
+{
+  g_assert_cmpuint (retort_table_get_n_rows (a), ==, retort_table_get_n_rows (b));
+  g_assert_cmpuint (retort_table_get_n_columns (a), ==, retort_table_get_n_columns (b));
+  for (guint c = 0; c < retort_table_get_n_columns (a); c++)
+    {
+      g_assert_cmpstr (retort_table_get_column_name (a, c), ==, retort_table_get_column_name (b, c));
+      g_assert_cmpuint (retort_column_get_null_count (retort_table_get_column (a, c)), ==,
+                        retort_column_get_null_count (retort_table_get_column (b, c)));
+      for (gsize row = 0; row < retort_table_get_n_rows (a); row += 997)
+        {
+          g_autofree char *x = retort_table_dup_cell_text (a, row, c);
+          g_autofree char *y = retort_table_dup_cell_text (b, row, c);
+
+          g_assert_cmpstr (x, ==, y);
+        }
+    }
+}
+
+/* Every buffer large enough for a memfd (the bitmaps too), sent over a
+ * socket as descriptors and mapped again: the same table, no copy. */
+static void
+test_table_regions (void)
+{
+  g_autoptr(RetortTable) table = make_all_types_table (2100000);
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree RetortTableColumnRegions *regions = table_regions (table, fds);
+  g_autofree int *received = g_new (int, fds->len);
+  g_autoptr(RetortTable) mapped = NULL;
+  g_autoptr(RetortTable) damaged = NULL;
+  g_autoptr(GError) error = NULL;
+  int sockets[2];
+
+  g_assert_true (retort_fd_socket_pair (sockets, NULL));
+  g_assert_true (retort_fd_send (sockets[0], (int *) fds->data, fds->len, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < fds->len; i++)
+    close (g_array_index (fds, int, i));
+  g_assert_true (retort_fd_receive (sockets[1], received, fds->len, &error));
+  g_assert_no_error (error);
+
+  mapped = retort_table_map_regions (retort_table_get_n_rows (table), retort_table_get_n_columns (table),
+                                     regions, received, fds->len, RETORT_TABLE_FILE_READ_ONLY, &error);
+  g_assert_no_error (error);
+  assert_tables_equal (table, mapped);
+  /* The same pages, not a copy: a change in the original shows. */
+  ((double *) retort_buffer_get_data (retort_column_get_values_buffer (retort_table_get_column (table, 0))))[1] = 12.5;
+  g_assert_cmpfloat (retort_column_get_float64_data (retort_table_get_column (mapped, 0))[1], ==, 12.5);
+  /* and the mapped table can go on as descriptors. */
+  g_assert_cmpint (retort_buffer_get_fd (retort_column_get_values_buffer (retort_table_get_column (mapped, 3)),
+                                         NULL), >=, 0);
+
+  /* Regions out of bounds or of the wrong size are refused. */
+  g_array_set_size (fds, 0);
+  g_free (table_regions (table, fds));
+  regions[3].data.size += 1;
+  damaged = retort_table_map_regions (retort_table_get_n_rows (table), retort_table_get_n_columns (table),
+                                      regions, (int *) fds->data, fds->len, RETORT_TABLE_FILE_READ_ONLY, &error);
+  g_assert_null (damaged);
+  g_assert_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_PARSE);
+
+  close (sockets[0]);
+  close (sockets[1]);
+}
+
+static int
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  int n = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* More descriptors than one message carries go in several; none leak. */
+static void
+test_fd_passing_batches (void)
+{
+  int fds[600];
+  int received[600];
+  int sockets[2];
+  int before = count_open_fds ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    {
+      fds[i] = memfd_create ("retort-test", MFD_CLOEXEC);
+      g_assert_cmpint (fds[i], >=, 0);
+      g_assert_cmpint (ftruncate (fds[i], i + 1), ==, 0);
+    }
+  g_assert_true (retort_fd_socket_pair (sockets, NULL));
+  g_assert_true (retort_fd_send (sockets[0], fds, G_N_ELEMENTS (fds), &error));
+  g_assert_no_error (error);
+  g_assert_true (retort_fd_receive (sockets[1], received, G_N_ELEMENTS (received), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    {
+      struct stat st;
+
+      g_assert_cmpint (fstat (received[i], &st), ==, 0);
+      g_assert_cmpint (st.st_size, ==, i + 1);
+      g_assert_cmpint (fcntl (received[i], F_GETFD), ==, FD_CLOEXEC);
+      close (received[i]);
+    }
+
+  /* Asking for more than was sent fails at once, leaving nothing open. */
+  g_assert_true (retort_fd_send (sockets[0], fds, 3, NULL));
+  g_assert_false (retort_fd_receive (sockets[1], received, 5, &error));
+  g_assert_nonnull (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    close (fds[i]);
+  close (sockets[0]);
+  close (sockets[1]);
+  g_assert_cmpint (count_open_fds (), ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -471,6 +722,10 @@ main (int   argc,
   g_test_add_func ("/table/summary", test_summary);
   g_test_add_func ("/table/file/round-trip", test_table_file_round_trip);
   g_test_add_func ("/table/file/damaged", test_table_file_damaged);
+  g_test_add_func ("/table/buffer/memfd", test_buffer_memfd);
+  g_test_add_func ("/table/file/fds", test_table_file_fds);
+  g_test_add_func ("/table/regions", test_table_regions);
+  g_test_add_func ("/table/fd-passing/batches", test_fd_passing_batches);
 
   return g_test_run ();
 }
