@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The `_retort` module: tables between table files and NumPy arrays.
+ * The `_retort` module: tables between table files or descriptors
+ * (doc/runner-protocol.md) and NumPy arrays.
  *
  * Reading maps the file privately, copy-on-write (retort_table_read_file_full)
  * and hands float64, int64, bool and datetime columns without missing values
@@ -16,7 +17,9 @@
  * Writing takes columns already normalised by retort_convert.py (one of five
  * kinds, plus a missing mask) and wraps contiguous NumPy buffers in
  * RetortBuffers without copying; only strings are copied, once, into the
- * Arrow offsets + bytes layout.
+ * Arrow offsets + bytes layout. Sending a result as descriptors copies
+ * every buffer once into a sealed memfd, except the columns that are still
+ * untouched views of an input: those refer to the client's descriptor.
  */
 
 #define G_LOG_DOMAIN "retort-runner"
