@@ -11,71 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} RunResult;
-
-static void
-run_result_free (RunResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunResult, run_result_free)
-
-static RunResult *
-run_argv (const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  RunResult *result = g_new0 (RunResult, 1);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* Subcommands must not need a display: any GTK initialisation would fail. */
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  /* C-locale output whatever the developer's locale. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("%s died from signal %d; stderr:\n%s", argv[0],
-             g_subprocess_get_term_sig (process), result->err);
-  result->status = g_subprocess_get_exit_status (process);
-
-  return result;
-}
-
-/* Runs `retort ARGS...` (NULL-terminated). */
-static RunResult *
-run_retort (const char *first_arg,
-            ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *exe = g_getenv ("RETORT_EXE");
-  va_list args;
-
-  g_assert_nonnull (exe);
-  g_ptr_array_add (argv, (gpointer) exe);
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return run_argv ((const char * const *) argv->pdata);
-}
+#include "retort-test-command.h"
 
 static char *
 sample_path (const char *name)
@@ -122,7 +58,7 @@ inspect_json (const char *path,
               const char *sep,
               gboolean    header)
 {
-  g_autoptr(RunResult) result = NULL;
+  g_autoptr(RetortTestResult) result = NULL;
   const char *argv[8] = { g_getenv ("RETORT_EXE"), "inspect", "--json", path };
   guint n = 4;
 
@@ -135,7 +71,7 @@ inspect_json (const char *path,
   if (!header)
     argv[n++] = "--no-header";
 
-  result = run_argv (argv);
+  result = retort_test_run_argv (argv);
   if (result->status != 0)
     g_error ("retort inspect %s failed (%d): %s", path, result->status, result->err);
   g_assert_cmpstr (result->err, ==, "");
@@ -156,10 +92,10 @@ pandas_json (const char *path,
   const char *python = g_getenv ("RETORT_PYTHON");
   const char *argv[] = { python, script, path, sep != NULL ? sep : ",",
                          header ? NULL : "--no-header", NULL };
-  g_autoptr(RunResult) result = NULL;
+  g_autoptr(RetortTestResult) result = NULL;
 
   g_assert_nonnull (python);
-  result = run_argv (argv);
+  result = retort_test_run_argv (argv);
   if (result->status != 0)
     g_error ("pandas failed on %s: %s", path, result->err);
 
@@ -301,7 +237,7 @@ static void
 test_inspect_iris_text (void)
 {
   g_autofree char *path = sample_path ("iris.csv");
-  g_autoptr(RunResult) result = run_retort ("inspect", path, NULL);
+  g_autoptr(RetortTestResult) result = retort_test_run_retort ("inspect", path, NULL);
   g_auto(GStrv) sepallength = NULL;
   g_auto(GStrv) class = NULL;
 
@@ -458,7 +394,7 @@ test_inspect_malformed (void)
 {
   g_autofree char *path = write_temp_csv ("a,b\n1,2\n3,4,5\n");
   g_autofree char *name = g_path_get_basename (path);
-  g_autoptr(RunResult) result = run_retort ("inspect", path, NULL);
+  g_autoptr(RetortTestResult) result = retort_test_run_retort ("inspect", path, NULL);
   g_autofree char *err = NULL;
 
   g_assert_cmpint (result->status, ==, 1);
@@ -475,7 +411,7 @@ test_inspect_malformed (void)
 static void
 test_inspect_missing_file (void)
 {
-  g_autoptr(RunResult) result = run_retort ("inspect", "/nonexistent/retort-test.csv", NULL);
+  g_autoptr(RetortTestResult) result = retort_test_run_retort ("inspect", "/nonexistent/retort-test.csv", NULL);
 
   g_assert_cmpint (result->status, ==, 1);
   g_assert_nonnull (strstr (result->err, "retort-test.csv"));
@@ -498,7 +434,7 @@ test_inspect_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(RunResult) result = run_retort ("inspect", cases[i].args[0], cases[i].args[1],
+      g_autoptr(RetortTestResult) result = retort_test_run_retort ("inspect", cases[i].args[0], cases[i].args[1],
                                                 cases[i].args[2], NULL);
 
       g_test_message ("case %u: %s", i, result->err);
@@ -513,11 +449,11 @@ static void
 test_inspect_without_display (void)
 {
   g_autofree char *path = sample_path ("pima-indians-diabetes.csv");
-  g_autoptr(RunResult) result = NULL;
+  g_autoptr(RetortTestResult) result = NULL;
 
-  /* run_retort() unsets DISPLAY and WAYLAND_DISPLAY: GTK would fail to start
+  /* retort_test_run_retort() unsets DISPLAY and WAYLAND_DISPLAY: GTK would fail to start
    * (and complain on stderr) if the subcommand initialised it. */
-  result = run_retort ("inspect", path, NULL);
+  result = retort_test_run_retort ("inspect", path, NULL);
   g_assert_cmpint (result->status, ==, 0);
   g_assert_cmpstr (result->err, ==, "");
   g_assert_nonnull (strstr (result->out, "Rows: 768\n"));
@@ -526,7 +462,7 @@ test_inspect_without_display (void)
 static void
 test_version (void)
 {
-  g_autoptr(RunResult) result = run_retort ("--version", NULL);
+  g_autoptr(RetortTestResult) result = retort_test_run_retort ("--version", NULL);
 
   g_assert_cmpint (result->status, ==, 0);
   g_assert_cmpstr (result->err, ==, "");

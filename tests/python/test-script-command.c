@@ -8,59 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} RunResult;
-
-static void
-run_result_free (RunResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunResult, run_result_free)
-
-/* Runs `retort script ARGS...` (NULL-terminated). */
-static RunResult *
-run_script (const char *first_arg,
-            ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  RunResult *result = g_new0 (RunResult, 1);
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("RETORT_EXE"));
-  g_ptr_array_add (argv, (gpointer) "script");
-  va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* `retort script` must not need a display. */
-  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
-  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result->status = g_subprocess_get_exit_status (process);
-
-  return result;
-}
+#include "retort-test-command.h"
 
 static char *
 write_file (const char *dir,
@@ -98,7 +46,7 @@ test_success (void)
     "    plt.plot(df['a'])\n"
     "    return df.assign(c=df['a'] * 10),\n");
   g_autofree char *out = g_build_filename (tmp_dir, "out", NULL);
-  g_autoptr(RunResult) run = run_script (script, "--in1", csv, "--out", out, NULL);
+  g_autoptr(RetortTestResult) run = retort_test_run_retort ("script", script, "--in1", csv, "--out", out, NULL);
   g_autofree char *result = NULL;
   g_autofree char *log = NULL;
   g_autofree char *png = NULL;
@@ -119,7 +67,7 @@ test_empty_result (void)
 {
   g_autofree char *script = write_file (tmp_dir, "none.py", "def azureml_main():\n    return None\n");
   g_autofree char *out = g_build_filename (tmp_dir, "out-empty", NULL);
-  g_autoptr(RunResult) run = run_script (script, "--out", out, "--no-sandbox", NULL);
+  g_autoptr(RetortTestResult) run = retort_test_run_retort ("script", script, "--out", out, "--no-sandbox", NULL);
   g_autofree char *result = NULL;
 
   g_assert_cmpint (run->status, ==, 0);
@@ -135,7 +83,7 @@ test_script_error (void)
     "def azureml_main():\n"
     "    print('about to fail')\n"
     "    return {}['missing']\n");
-  g_autoptr(RunResult) run = run_script (script, NULL);
+  g_autoptr(RetortTestResult) run = retort_test_run_retort ("script", script, NULL);
 
   g_assert_cmpint (run->status, ==, 1);
   g_assert_true (g_str_has_prefix (run->out, "about to fail\n"));
@@ -148,10 +96,10 @@ test_script_error (void)
 static void
 test_bad_arguments (void)
 {
-  g_autoptr(RunResult) none = run_script (NULL);
-  g_autoptr(RunResult) unknown = run_script ("--frobnicate", "x.py", NULL);
-  g_autoptr(RunResult) timeout = run_script ("x.py", "--timeout", "0", NULL);
-  g_autoptr(RunResult) missing = NULL;
+  g_autoptr(RetortTestResult) none = retort_test_run_retort ("script", NULL);
+  g_autoptr(RetortTestResult) unknown = retort_test_run_retort ("script", "--frobnicate", "x.py", NULL);
+  g_autoptr(RetortTestResult) timeout = retort_test_run_retort ("script", "x.py", "--timeout", "0", NULL);
+  g_autoptr(RetortTestResult) missing = NULL;
   g_autofree char *script = write_file (tmp_dir, "fine.py", "def azureml_main():\n    pass\n");
 
   g_assert_cmpint (none->status, ==, 2);
@@ -160,7 +108,7 @@ test_bad_arguments (void)
   g_assert_nonnull (strstr (timeout->err, "--timeout"));
 
   /* A missing input is a failure naming the file, not a usage error. */
-  missing = run_script (script, "--in1", "/nonexistent/in.csv", NULL);
+  missing = retort_test_run_retort ("script", script, "--in1", "/nonexistent/in.csv", NULL);
   g_assert_cmpint (missing->status, ==, 1);
   g_assert_nonnull (strstr (missing->err, "/nonexistent/in.csv"));
 }
