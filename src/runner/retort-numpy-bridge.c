@@ -31,6 +31,7 @@
 #include <Python.h>
 #include <numpy/arrayobject.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <string.h>
@@ -640,6 +641,28 @@ find_unmodified_column (PyArrayObject    *array,
   return NULL;
 }
 
+/* The common case of the scan, without a branch per value: four counters
+ * keep the loop at memory speed. */
+static gsize
+count_nan (const double *values,
+           npy_intp      n)
+{
+  gsize counts[4] = { 0, 0, 0, 0 };
+  npy_intp i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    {
+      counts[0] += values[i] != values[i];
+      counts[1] += values[i + 1] != values[i + 1];
+      counts[2] += values[i + 2] != values[i + 2];
+      counts[3] += values[i + 3] != values[i + 3];
+    }
+  for (; i < n; i++)
+    counts[0] += values[i] != values[i];
+
+  return counts[0] + counts[1] + counts[2] + counts[3];
+}
+
 /* Fixed-width columns: missing where @mask says so, and also where a float
  * is NaN or a datetime is NaT. Without anything missing the array's buffer
  * is used as it is. */
@@ -675,16 +698,19 @@ fixed_to_column (ColumnKind     kind,
   /* Run without the GIL: for a 10-million-row column this scan is the
    * only per-value work on the way out. */
   Py_BEGIN_ALLOW_THREADS
-  for (npy_intp i = 0; i < n; i++)
-    {
-      gboolean gone = mask != NULL && mask[i];
+  if (mask == NULL && kind == KIND_FLOAT64)
+    null_count = count_nan ((const double *) values, n);
+  else
+    for (npy_intp i = 0; i < n; i++)
+      {
+        gboolean gone = mask != NULL && mask[i];
 
-      if (kind == KIND_FLOAT64)
-        gone |= isnan (((const double *) values)[i]);
-      else if (kind == KIND_DATETIME)
-        gone |= ((const gint64 *) values)[i] == NPY_MIN_INT64;
-      null_count += gone;
-    }
+        if (kind == KIND_FLOAT64)
+          gone |= isnan (((const double *) values)[i]);
+        else if (kind == KIND_DATETIME)
+          gone |= ((const gint64 *) values)[i] == NPY_MIN_INT64;
+        null_count += gone;
+      }
   Py_END_ALLOW_THREADS
 
   if (null_count == 0)
@@ -1191,30 +1217,38 @@ copy_to_memfd (GArray  *copies,
                int     *out_fd)
 {
   int fd = memfd_create ("retort-result", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  guint8 *data;
 
   if (fd < 0)
     return FALSE;
-  /* Allocating the pages in one go is cheaper than a fault for each. */
-  if (ftruncate (fd, (off_t) size) != 0 ||
-      (fallocate (fd, 0, 0, (off_t) size) != 0 && errno != EOPNOTSUPP))
+  if (ftruncate (fd, (off_t) size) != 0)
     {
       close (fd);
       return FALSE;
     }
-  data = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
-  if (data == MAP_FAILED)
-    {
-      close (fd);
-      return FALSE;
-    }
+
+  /* write(2) rather than a mapping: the kernel allocates each page and
+   * fills it in one go, where a mapping pays a fault (or a populate) per
+   * page on top (half the time for 320 MB). The gaps stay holes: zeros. */
   for (guint i = 0; i < copies->len; i++)
     {
       Copy *copy = &g_array_index (copies, Copy, i);
+      const char *data = retort_buffer_get_data (copy->buffer);
+      gsize done = 0;
 
-      memcpy (data + copy->offset, retort_buffer_get_data (copy->buffer), copy->size);
+      while (done < copy->size)
+        {
+          ssize_t n = pwrite (fd, data + done, copy->size - done, (off_t) (copy->offset + done));
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              close (fd);
+              return FALSE;
+            }
+          done += (gsize) n;
+        }
     }
-  munmap (data, size);
 
   /* Sealed: whatever the script left running cannot change the table after
    * the client has checked it. */
