@@ -20,6 +20,7 @@
 
 #include "retort-python-lib.h"
 #include "retort-table-lib.h"
+#include "../common/retort-test-tables.h"
 
 /* Each test runs in both modes; the runners are shared (warm), as in the app. */
 static RetortPythonRunner *runners[2];
@@ -1077,70 +1078,6 @@ test_run_directory_deleted (gconstpointer data)
  * (256 KiB and up), so that the table crosses as descriptors. */
 #define BIG_ROWS 2100000
 
-/* Every fifth value is missing, from @missing_phase; none with NO_MISSING. */
-#define NO_MISSING G_MAXUINT
-
-static RetortColumn *
-make_column (RetortColumnType type,
-             gsize            n_rows,
-             guint            missing_phase)
-{
-  g_autoptr(RetortColumnBuilder) builder = retort_column_builder_new (type, n_rows);
-
-  for (gsize row = 0; row < n_rows; row++)
-    {
-      if (missing_phase != NO_MISSING && (row + missing_phase) % 5 == 0)
-        {
-          retort_column_builder_append_null (builder);
-          continue;
-        }
-      switch (type)
-        {
-        case RETORT_COLUMN_TYPE_FLOAT64:
-          retort_column_builder_append_float64 (builder, row / 3.0);
-          break;
-        case RETORT_COLUMN_TYPE_INT64:
-          retort_column_builder_append_int64 (builder, -(gint64) row);
-          break;
-        case RETORT_COLUMN_TYPE_BOOL:
-          retort_column_builder_append_bool (builder, row % 2);
-          break;
-        case RETORT_COLUMN_TYPE_STRING:
-          {
-            char text[32];
-            int length = g_snprintf (text, sizeof text, "%s%" G_GSIZE_FORMAT,
-                                     row % 7 ? "é" : "", row);
-
-            retort_column_builder_append_string (builder, text, length);
-          }
-          break;
-        case RETORT_COLUMN_TYPE_DATETIME:
-        default:
-          retort_column_builder_append_datetime (builder, (gint64) row * 1000000007);
-          break;
-        }
-    }
-
-  return retort_column_builder_finish (g_steal_pointer (&builder));
-}
-
-static RetortTable *
-make_big_table (void)
-{
-  const char *names[] = { "f", "i", "b", "s", "t" };
-  RetortColumn *columns[] = {
-    make_column (RETORT_COLUMN_TYPE_FLOAT64, BIG_ROWS, 0),
-    make_column (RETORT_COLUMN_TYPE_INT64, BIG_ROWS, 1),
-    make_column (RETORT_COLUMN_TYPE_BOOL, BIG_ROWS, 2),
-    make_column (RETORT_COLUMN_TYPE_STRING, BIG_ROWS, 3),
-    make_column (RETORT_COLUMN_TYPE_DATETIME, BIG_ROWS, 4),
-  };
-  RetortTable *table = retort_table_new (G_N_ELEMENTS (columns), names, columns, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    retort_column_unref (columns[i]);
-  return table;
-}
 
 /* Every buffer of @table lies in a memfd: no table file is behind it. */
 static void
@@ -1175,7 +1112,7 @@ static void
 test_descriptor_inputs (gconstpointer data)
 {
   gboolean sandboxed = GPOINTER_TO_INT (data);
-  g_autoptr(RetortTable) table = make_big_table ();
+  g_autoptr(RetortTable) table = retort_test_make_all_types_table (BIG_ROWS);
   g_autoptr(RetortScriptResult) result = NULL;
   RetortTable *out;
   static const char script[] =
@@ -1250,8 +1187,8 @@ test_descriptor_edit_in_place (gconstpointer data)
   gboolean sandboxed = GPOINTER_TO_INT (data);
   const char *names[] = { "x", "y" };
   RetortColumn *columns[] = {
-    make_column (RETORT_COLUMN_TYPE_FLOAT64, BIG_ROWS, 4),
-    make_column (RETORT_COLUMN_TYPE_FLOAT64, BIG_ROWS, 2),
+    retort_test_make_column (RETORT_COLUMN_TYPE_FLOAT64, BIG_ROWS, 4),
+    retort_test_make_column (RETORT_COLUMN_TYPE_FLOAT64, BIG_ROWS, 2),
   };
   g_autoptr(RetortTable) table = retort_table_new (2, names, columns, NULL);
   g_autoptr(RetortScriptResult) result = NULL;
@@ -1346,8 +1283,8 @@ test_descriptor_no_leaks (gconstpointer data)
   const char *names[] = { "x", "y" };
   /* Without missing values no buffer is a small bitmap: all are memfds. */
   RetortColumn *columns[] = {
-    make_column (RETORT_COLUMN_TYPE_FLOAT64, 400000, NO_MISSING),
-    make_column (RETORT_COLUMN_TYPE_STRING, 400000, NO_MISSING),
+    retort_test_make_column (RETORT_COLUMN_TYPE_FLOAT64, 400000, RETORT_TEST_NO_MISSING),
+    retort_test_make_column (RETORT_COLUMN_TYPE_STRING, 400000, RETORT_TEST_NO_MISSING),
   };
   g_autoptr(RetortTable) table = retort_table_new (2, names, columns, NULL);
   const char *script =

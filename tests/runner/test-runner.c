@@ -18,6 +18,7 @@
 #include "retort-column.h"
 #include "retort-table.h"
 #include "retort-table-file.h"
+#include "../common/retort-test-tables.h"
 
 typedef struct
 {
@@ -348,24 +349,6 @@ read_result (Run *run)
   return table;
 }
 
-static void
-assert_tables_equal (RetortTable *a,
-                     RetortTable *b)
-{
-  g_assert_cmpuint (retort_table_get_n_rows (a), ==, retort_table_get_n_rows (b));
-  g_assert_cmpuint (retort_table_get_n_columns (a), ==, retort_table_get_n_columns (b));
-  for (guint c = 0; c < retort_table_get_n_columns (a); c++)
-    {
-      g_assert_cmpstr (retort_table_get_column_name (a, c), ==, retort_table_get_column_name (b, c));
-      for (gsize r = 0; r < retort_table_get_n_rows (a); r++)
-        {
-          g_autofree char *ta = retort_table_dup_cell_text (a, r, c);
-          g_autofree char *tb = retort_table_dup_cell_text (b, r, c);
-
-          g_assert_cmpstr (ta, ==, tb);
-        }
-    }
-}
 
 /* After a failure of any kind the same runner serves the next run. */
 static void
@@ -407,7 +390,7 @@ test_identity (void)
   g_assert_cmpint (json_object_get_int_member (run->end, "columns"), ==, 3);
   g_assert_true (json_object_has_member (run->end, "elapsed_ms"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (run->end, "images")), ==, 0);
-  assert_tables_equal (input, output);
+  retort_test_assert_tables_equal (input, output, 1);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "retort-table-lib.h"
+#include "../common/retort-test-tables.h"
 
 static RetortColumn *
 make_float_column (const double *values,
@@ -312,60 +313,6 @@ test_summary (void)
   g_assert_cmpuint (summary->missing, ==, 1);
 }
 
-static RetortTable *
-make_all_types_table (gsize n_rows)
-{
-  RetortColumnType types[] = { RETORT_COLUMN_TYPE_FLOAT64, RETORT_COLUMN_TYPE_INT64,
-                               RETORT_COLUMN_TYPE_BOOL, RETORT_COLUMN_TYPE_STRING,
-                               RETORT_COLUMN_TYPE_DATETIME };
-  const char *names[] = { "f", "i", "b", "s", "t" };
-  RetortColumn *columns[G_N_ELEMENTS (types)];
-  RetortTable *table;
-
-  for (guint c = 0; c < G_N_ELEMENTS (types); c++)
-    {
-      g_autoptr(RetortColumnBuilder) builder = retort_column_builder_new (types[c], 0);
-
-      for (gsize row = 0; row < n_rows; row++)
-        {
-          if ((row + c) % 5 == 0)
-            {
-              retort_column_builder_append_null (builder);
-              continue;
-            }
-          switch (types[c])
-            {
-            case RETORT_COLUMN_TYPE_FLOAT64:
-              retort_column_builder_append_float64 (builder, row / 3.0);
-              break;
-            case RETORT_COLUMN_TYPE_INT64:
-              retort_column_builder_append_int64 (builder, -(gint64) row);
-              break;
-            case RETORT_COLUMN_TYPE_BOOL:
-              retort_column_builder_append_bool (builder, row % 2);
-              break;
-            case RETORT_COLUMN_TYPE_STRING:
-              {
-                g_autofree char *text = g_strdup_printf ("%s%" G_GSIZE_FORMAT, row % 7 ? "é" : "", row);
-                retort_column_builder_append_string (builder, text, -1);
-              }
-              break;
-            case RETORT_COLUMN_TYPE_DATETIME:
-              retort_column_builder_append_datetime (builder, (gint64) row * 1000000007);
-              break;
-            default:
-              g_assert_not_reached ();
-            }
-        }
-      columns[c] = retort_column_builder_finish (g_steal_pointer (&builder));
-    }
-
-  table = retort_table_new (G_N_ELEMENTS (types), names, columns, NULL);
-  for (guint c = 0; c < G_N_ELEMENTS (types); c++)
-    retort_column_unref (columns[c]);
-
-  return table;
-}
 
 /* The file the Python runner reads: what goes in comes out, and the buffers
  * are used where they lie in the file (64-byte aligned). */
@@ -378,7 +325,7 @@ test_table_file_round_trip (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autoptr(RetortTable) table = make_all_types_table (sizes[i]);
+      g_autoptr(RetortTable) table = retort_test_make_all_types_table (sizes[i]);
       g_autoptr(RetortTable) again = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -422,7 +369,7 @@ test_table_file_round_trip (void)
 static void
 test_table_file_damaged (void)
 {
-  g_autoptr(RetortTable) table = make_all_types_table (100);
+  g_autoptr(RetortTable) table = retort_test_make_all_types_table (100);
   g_autofree char *dir = g_dir_make_tmp ("retort-table-file-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "t.rtbl", NULL);
   g_autofree char *contents = NULL;
@@ -521,7 +468,7 @@ test_buffer_memfd (void)
 static void
 test_table_file_fds (void)
 {
-  g_autoptr(RetortTable) table = make_all_types_table (10);
+  g_autoptr(RetortTable) table = retort_test_make_all_types_table (10);
   g_autofree char *dir = g_dir_make_tmp ("retort-table-file-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "t.rtbl", NULL);
   g_autoptr(RetortTable) again = NULL;
@@ -586,33 +533,13 @@ table_regions (RetortTable *table,
   return regions;
 }
 
-static void
-assert_tables_equal (RetortTable *a,
-                     RetortTable *b)
-{
-  g_assert_cmpuint (retort_table_get_n_rows (a), ==, retort_table_get_n_rows (b));
-  g_assert_cmpuint (retort_table_get_n_columns (a), ==, retort_table_get_n_columns (b));
-  for (guint c = 0; c < retort_table_get_n_columns (a); c++)
-    {
-      g_assert_cmpstr (retort_table_get_column_name (a, c), ==, retort_table_get_column_name (b, c));
-      g_assert_cmpuint (retort_column_get_null_count (retort_table_get_column (a, c)), ==,
-                        retort_column_get_null_count (retort_table_get_column (b, c)));
-      for (gsize row = 0; row < retort_table_get_n_rows (a); row += 997)
-        {
-          g_autofree char *x = retort_table_dup_cell_text (a, row, c);
-          g_autofree char *y = retort_table_dup_cell_text (b, row, c);
-
-          g_assert_cmpstr (x, ==, y);
-        }
-    }
-}
 
 /* Every buffer large enough for a memfd (the bitmaps too), sent over a
  * socket as descriptors and mapped again: the same table, no copy. */
 static void
 test_table_regions (void)
 {
-  g_autoptr(RetortTable) table = make_all_types_table (2100000);
+  g_autoptr(RetortTable) table = retort_test_make_all_types_table (2100000);
   g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree RetortTableColumnRegions *regions = table_regions (table, fds);
   g_autofree int *received = g_new (int, fds->len);
@@ -632,7 +559,7 @@ test_table_regions (void)
   mapped = retort_table_map_regions (retort_table_get_n_rows (table), retort_table_get_n_columns (table),
                                      regions, received, fds->len, RETORT_TABLE_FILE_READ_ONLY, &error);
   g_assert_no_error (error);
-  assert_tables_equal (table, mapped);
+  retort_test_assert_tables_equal (table, mapped, 997);
   /* The same pages, not a copy: a change in the original shows. */
   ((double *) retort_buffer_get_data (retort_column_get_values_buffer (retort_table_get_column (table, 0))))[1] = 12.5;
   g_assert_cmpfloat (retort_column_get_float64_data (retort_table_get_column (mapped, 0))[1], ==, 12.5);
