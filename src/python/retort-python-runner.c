@@ -20,6 +20,7 @@
 #include "retort-python-runner.h"
 #include "retort-script-bundle.h"
 #include "retort-script-result-private.h"
+#include "retort-buffer-private.h"
 #include "retort-column-private.h"
 #include "retort-fd-passing.h"
 #include "retort-table-file.h"
@@ -95,6 +96,7 @@ typedef struct
   char            *work_dir;
   char            *bundle_dir;    /* NULL without a bundle */
   char            *input_paths[2];
+  gboolean         use_fds;           /* inputs may cross as descriptors */
   gboolean         input_written[2];  /* as a table file, not descriptors */
   char            *result_path;
   GArray          *sent_fds;      /* int: the input descriptors, owned by the job's tables */
@@ -682,6 +684,10 @@ op_fail (GTask  *task,
   op_cleanup (task);
 }
 
+static gboolean table_has_fds (RetortTable *table);
+
+/* In the preparing thread: moving buffers into memfds, or writing the
+ * file, may copy a lot. */
 static gboolean
 write_input (RunOp    *op,
              guint     port,
@@ -689,28 +695,39 @@ write_input (RunOp    *op,
 {
   RetortTable *table = retort_script_job_get_input (op->job, port);
 
-  return table == NULL || !op->input_written[port - 1] ||
-         retort_table_write_file (table, op->input_paths[port - 1], error);
+  if (table == NULL || (op->use_fds && table_has_fds (table)))
+    return TRUE;
+  op->input_written[port - 1] = TRUE;
+  return retort_table_write_file (table, op->input_paths[port - 1], error);
 }
 
-/* Whether every buffer of @table lies in a descriptor, so that it can
- * cross to the runner without a copy. */
+/* Whether every buffer of @table lies in a descriptor or can (a large
+ * anonymous one moves into a memfd, once: CSV import's buffers), so that
+ * it can cross to the runner without a copy. */
 static gboolean
 table_has_fds (RetortTable *table)
 {
-  for (guint i = 0; i < retort_table_get_n_columns (table); i++)
-    {
-      RetortColumn *column = retort_table_get_column (table, i);
-      RetortBuffer *buffers[] = {
-        retort_column_get_validity_buffer (column),
-        retort_column_get_values_buffer (column),
-        retort_column_get_data_buffer (column),
-      };
+  /* Nothing is moved unless everything can be. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < retort_table_get_n_columns (table); i++)
+      {
+        RetortColumn *column = retort_table_get_column (table, i);
+        RetortBuffer *buffers[] = {
+          retort_column_get_validity_buffer (column),
+          retort_column_get_values_buffer (column),
+          retort_column_get_data_buffer (column),
+        };
 
-      for (guint j = 0; j < G_N_ELEMENTS (buffers); j++)
-        if (buffers[j] != NULL && retort_buffer_get_fd (buffers[j], NULL) < 0)
-          return FALSE;
-    }
+        for (guint j = 0; j < G_N_ELEMENTS (buffers); j++)
+          {
+            if (buffers[j] == NULL)
+              continue;
+            if (pass == 0 && buffers[j]->fd < 0 && buffers[j]->kind != BUFFER_MAPPED)
+              return FALSE;
+            if (pass == 1 && retort_buffer_get_fd (buffers[j], NULL) < 0)
+              return FALSE;
+          }
+      }
 
   return TRUE;
 }
@@ -1757,14 +1774,7 @@ op_start (RetortPythonRunner *self,
   op->input_paths[0] = g_build_filename (op->run_dir, "in1.rtbl", NULL);
   op->input_paths[1] = g_build_filename (op->run_dir, "in2.rtbl", NULL);
   op->result_path = g_build_filename (op->run_dir, "result.rtbl", NULL);
-  for (guint port = 1; port <= 2; port++)
-    {
-      RetortTable *table = retort_script_job_get_input (op->job, port);
-
-      op->input_written[port - 1] = table != NULL &&
-                                    (self->sandbox_mode == RETORT_PYTHON_SANDBOX_FLATPAK ||
-                                     !table_has_fds (table));
-    }
+  op->use_fds = self->sandbox_mode != RETORT_PYTHON_SANDBOX_FLATPAK;
 
   op->state = OP_PREPARING;
   prepare = g_task_new (NULL, NULL, prepare_cb, g_object_ref (task));

@@ -55,6 +55,7 @@ static gpointer
 allocate (RetortBufferKind *kind,
           gsize       size,
           gsize      *capacity,
+          gboolean    anonymous,
           int        *fd)
 {
   gpointer data;
@@ -64,7 +65,7 @@ allocate (RetortBufferKind *kind,
     {
       raise_fd_limit ();
       *capacity = page_round (size);
-      *fd = memfd_create ("retort-buffer", MFD_CLOEXEC);
+      *fd = anonymous ? -1 : memfd_create ("retort-buffer", MFD_CLOEXEC);
       if (*fd >= 0 && ftruncate (*fd, (off_t) *capacity) == 0)
         {
           data = mmap (NULL, *capacity, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
@@ -74,8 +75,9 @@ allocate (RetortBufferKind *kind,
               return data;
             }
         }
-      /* Out of descriptors, say: an anonymous mapping still works, it only
-       * has to be copied to cross to another process. */
+      /* Asked for, or out of descriptors: an anonymous mapping still
+       * works, it only gets a memfd (a copy) when it has to cross to
+       * another process (retort_buffer_get_fd()). */
       if (*fd >= 0)
         close (*fd);
       *fd = -1;
@@ -96,27 +98,34 @@ allocate (RetortBufferKind *kind,
 }
 
 RetortBuffer *
-retort_buffer_new (gsize size)
+_retort_buffer_new_full (gsize    size,
+                         gboolean zeroed,
+                         gboolean anonymous)
 {
   RetortBuffer *buffer = g_new0 (RetortBuffer, 1);
 
   g_atomic_ref_count_init (&buffer->ref_count);
-  buffer->data = allocate (&buffer->kind, size, &buffer->capacity, &buffer->fd);
+  buffer->anonymous = anonymous;
+  buffer->data = allocate (&buffer->kind, size, &buffer->capacity, anonymous, &buffer->fd);
   buffer->size = size;
+
+  /* Fresh mappings (memfd or anonymous) are already zero. */
+  if (zeroed && buffer->kind == BUFFER_HEAP)
+    memset (buffer->data, 0, buffer->capacity);
 
   return buffer;
 }
 
 RetortBuffer *
+retort_buffer_new (gsize size)
+{
+  return _retort_buffer_new_full (size, FALSE, FALSE);
+}
+
+RetortBuffer *
 retort_buffer_new_zeroed (gsize size)
 {
-  RetortBuffer *buffer = retort_buffer_new (size);
-
-  /* Fresh mappings (memfd or anonymous) are already zero. */
-  if (buffer->kind == BUFFER_HEAP)
-    memset (buffer->data, 0, buffer->capacity);
-
-  return buffer;
+  return _retort_buffer_new_full (size, TRUE, FALSE);
 }
 
 RetortBuffer *
@@ -210,11 +219,53 @@ retort_buffer_get_size (RetortBuffer *buffer)
   return buffer->size;
 }
 
+/* An anonymous mapping moves into a memfd: its bytes are copied in, and the
+ * memfd is mapped over the same addresses (MAP_FIXED replaces the old pages
+ * in one step), so the data pointer stays valid for every reader and the
+ * bytes never differ. */
+static void
+promote (RetortBuffer *buffer)
+{
+  static GMutex lock;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  const char *data = buffer->data;
+  gsize done = 0;
+  int fd;
+
+  if (buffer->fd >= 0)
+    return;
+  fd = memfd_create ("retort-buffer", MFD_CLOEXEC);
+  if (fd < 0 || ftruncate (fd, (off_t) buffer->capacity) != 0)
+    goto fail;
+  while (done < buffer->size)
+    {
+      ssize_t n = pwrite (fd, data + done, buffer->size - done, (off_t) done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        goto fail;
+      done += (gsize) n;
+    }
+  if (mmap (buffer->data, buffer->capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0)
+      == MAP_FAILED)
+    goto fail;
+  buffer->fd = fd;
+  return;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+}
+
 int
 retort_buffer_get_fd (RetortBuffer *buffer,
                       guint64      *offset)
 {
   g_return_val_if_fail (buffer != NULL, -1);
+
+  if (buffer->kind == BUFFER_MAPPED && buffer->fd < 0)
+    promote (buffer);
 
   if (offset != NULL)
     *offset = buffer->fd >= 0 ? buffer->fd_offset : 0;
@@ -255,7 +306,7 @@ retort_buffer_resize (RetortBuffer *buffer,
       RetortBufferKind kind;
       gsize capacity;
       int fd;
-      gpointer data = allocate (&kind, new_size, &capacity, &fd);
+      gpointer data = allocate (&kind, new_size, &capacity, buffer->anonymous, &fd);
 
       memcpy (data, buffer->data, buffer->size);
       free (buffer->data);

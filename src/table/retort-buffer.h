@@ -36,7 +36,9 @@ void          retort_buffer_unref        (RetortBuffer   *buffer);
 gpointer      retort_buffer_get_data     (RetortBuffer   *buffer);
 gsize         retort_buffer_get_size     (RetortBuffer   *buffer);
 /* The descriptor holding the buffer's bytes (from @offset, when not NULL),
- * or -1 (heap buffers, wrapped memory). It stays owned by the buffer. */
+ * or -1 (heap buffers, wrapped memory). It stays owned by the buffer. A large
+ * buffer without one yet (CSV import's) gets one here, at the cost of a copy
+ * the first time. */
 int           retort_buffer_get_fd       (RetortBuffer   *buffer,
                                           guint64        *offset);
 /* Only for a buffer this code owns and nobody else references yet. */

@@ -629,7 +629,7 @@ chunk_column_set_missing (ChunkColumn *column,
 {
   if (column->validity == NULL)
     {
-      column->validity = retort_buffer_new_zeroed (_retort_bitmap_size (column->capacity));
+      column->validity = _retort_buffer_new_anonymous_zeroed (_retort_bitmap_size (column->capacity));
       _retort_bitmap_set_range (retort_buffer_get_data (column->validity), 0, row);
     }
 }
@@ -662,9 +662,9 @@ static void
 chunk_column_start_strings (ChunkColumn *column)
 {
   column->kind = KIND_STRING;
-  column->offsets = retort_buffer_new ((column->capacity + 1) * sizeof (gint64));
+  column->offsets = _retort_buffer_new_anonymous ((column->capacity + 1) * sizeof (gint64));
   ((gint64 *) _retort_buffer_data (column->offsets))[0] = 0;
-  column->data = retort_buffer_new (MAX (column->capacity * 8, 64));
+  column->data = _retort_buffer_new_anonymous (MAX (column->capacity * 8, 64));
   column->data_length = 0;
   g_clear_pointer (&column->validity, retort_buffer_unref);
 }
@@ -1148,7 +1148,7 @@ chunk_init (Chunk      *chunk,
   for (guint i = 0; i < parser->n_columns; i++)
     {
       chunk->columns[i].capacity = estimate;
-      chunk->columns[i].slots = retort_buffer_new (estimate * 8);
+      chunk->columns[i].slots = _retort_buffer_new_anonymous (estimate * 8);
     }
 }
 
@@ -1313,7 +1313,7 @@ merge_validity (Chunk  *chunks,
   if (!any_missing)
     return NULL;
 
-  validity = retort_buffer_new_zeroed (_retort_bitmap_size (n_rows));
+  validity = _retort_buffer_new_anonymous_zeroed (_retort_bitmap_size (n_rows));
   for (guint k = 0; k < n_chunks; k++)
     {
       ChunkColumn *column = &chunks[k].columns[index];
@@ -1431,7 +1431,7 @@ assemble_slots (Chunk  *chunks,
     case KIND_BOOL:
       {
         const guint64 *wide = retort_buffer_get_data (slots);
-        RetortBuffer *bytes = retort_buffer_new (MAX (n_rows, 1));
+        RetortBuffer *bytes = _retort_buffer_new_anonymous (MAX (n_rows, 1));
         guint8 *narrow = retort_buffer_get_data (bytes);
 
         for (gsize i = 0; i < n_rows; i++)

@@ -1220,6 +1220,33 @@ test_descriptor_edit_in_place (gconstpointer data)
   g_assert_true (isnan (retort_column_get_float64_data (retort_table_get_column (table, 0))[1]));
 }
 
+/* A CSV import's buffers are anonymous mappings, moved into memfds the
+ * first time they cross: the script gets descriptors all the same. */
+static void
+test_descriptor_from_csv (gconstpointer data)
+{
+  gboolean sandboxed = GPOINTER_TO_INT (data);
+  g_autoptr(GString) csv = g_string_new ("x,s\n");
+  g_autoptr(RetortTable) table = NULL;
+  g_autoptr(RetortScriptResult) result = NULL;
+
+  for (guint row = 0; row < 100000; row++)
+    g_string_append_printf (csv, "%u.5,text %u\n", row, row);
+  table = table_from_csv (csv->str);
+
+  result = run_ok (sandboxed,
+                   "import os\n"
+                   "def azureml_main(dataframe1):\n"
+                   "    assert not any(n.endswith('.rtbl') for n in os.listdir('..'))\n"
+                   "    assert dataframe1['x'][99999] == 99999.5\n"
+                   "    assert dataframe1['s'][7] == 'text 7'\n"
+                   "    return dataframe1\n",
+                   table, NULL);
+  assert_cell (retort_script_result_get_table (result), "x", 3, "3.5");
+  assert_cell (retort_script_result_get_table (result), "s", 99999, "text 99999");
+  assert_in_memfds (table);
+}
+
 /* More columns than one descriptor message carries. */
 static void
 test_descriptor_many_columns (gconstpointer data)
@@ -1414,6 +1441,7 @@ main (int   argc,
   add_both ("run-directory-deleted", test_run_directory_deleted);
   add_both ("descriptor-inputs", test_descriptor_inputs);
   add_both ("descriptor-edit-in-place", test_descriptor_edit_in_place);
+  add_both ("descriptor-from-csv", test_descriptor_from_csv);
   add_both ("descriptor-many-columns", test_descriptor_many_columns);
   add_both ("descriptor-no-leaks", test_descriptor_no_leaks);
   if (have_bwrap ())

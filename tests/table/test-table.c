@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "retort-buffer-private.h"
 #include "retort-table-lib.h"
 #include "../common/retort-test-tables.h"
 
@@ -463,6 +464,43 @@ test_buffer_memfd (void)
   g_assert_cmpint (retort_buffer_get_fd (small, NULL), >=, 0);
 }
 
+/* CSV import's anonymous buffers move into a memfd when first asked for a
+ * descriptor: same address, same bytes, growth still works. */
+static void
+test_buffer_promoted (void)
+{
+  g_autoptr(RetortBuffer) buffer = _retort_buffer_new_full (1024 * 1024, FALSE, TRUE);
+  g_autofree char *target = NULL;
+  guint8 *data = retort_buffer_get_data (buffer);
+  guint8 byte = 0;
+  int fd;
+
+  g_assert_cmpint (buffer->fd, ==, -1);
+  for (gsize i = 0; i < 1024 * 1024; i++)
+    data[i] = (guint8) (i * 7);
+
+  fd = retort_buffer_get_fd (buffer, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  target = fd_target (fd);
+  g_assert_true (g_str_has_prefix (target, "/memfd:retort-buffer"));
+  g_assert_true (retort_buffer_get_data (buffer) == data);
+  g_assert_cmpint (retort_buffer_get_fd (buffer, NULL), ==, fd);
+  for (gsize i = 0; i < 1024 * 1024; i += 4093)
+    {
+      g_assert_cmpint (data[i], ==, (guint8) (i * 7));
+      g_assert_cmpint (pread (fd, &byte, 1, (off_t) i), ==, 1);
+      g_assert_cmpint (byte, ==, (guint8) (i * 7));
+    }
+  /* The mapping is the memfd's now: a write shows in it. */
+  data[5] = 99;
+  g_assert_cmpint (pread (fd, &byte, 1, 5), ==, 1);
+  g_assert_cmpint (byte, ==, 99);
+
+  retort_buffer_resize (buffer, 8 * 1024 * 1024);
+  g_assert_cmpint (retort_buffer_get_fd (buffer, NULL), ==, fd);
+  g_assert_cmpint (((guint8 *) retort_buffer_get_data (buffer))[5], ==, 99);
+}
+
 /* A table read from a file keeps the file's descriptor for its buffers;
  * a copy-on-write one may not report it. */
 static void
@@ -651,6 +689,7 @@ main (int   argc,
   g_test_add_func ("/table/file/damaged", test_table_file_damaged);
   g_test_add_func ("/table/buffer/memfd", test_buffer_memfd);
   g_test_add_func ("/table/file/fds", test_table_file_fds);
+  g_test_add_func ("/table/buffer/promoted", test_buffer_promoted);
   g_test_add_func ("/table/regions", test_table_regions);
   g_test_add_func ("/table/fd-passing/batches", test_fd_passing_batches);
 
