@@ -372,6 +372,8 @@ test_hello (void)
   g_assert_nonnull (json_object_get_string_member (runner.hello, "numpy"));
   g_assert_nonnull (json_object_get_string_member (runner.hello, "pandas"));
   g_assert_nonnull (json_object_get_string_member (runner.hello, "matplotlib"));
+  /* Started without --fd-channel: tables cross as files. */
+  g_assert_false (json_object_get_boolean_member (runner.hello, "fd_passing"));
 }
 
 static void
@@ -845,6 +847,24 @@ test_protocol_errors (void)
   g_assert_no_error (error);
   event = receive_event ();
   g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "protocol");
+  g_clear_pointer (&event, json_object_unref);
+
+  /* Descriptors announced to a runner that has no channel for them. */
+  {
+    g_autoptr(JsonObject) run = json_object_new ();
+
+    json_object_set_string_member (run, "type", "run");
+    json_object_set_int_member (run, "id", 98);
+    json_object_set_string_member (run, "script", "/nonexistent/script.py");
+    json_object_set_string_member (run, "workdir", "/nonexistent");
+    json_object_set_string_member (run, "result", "/nonexistent/result.rtbl");
+    json_object_set_int_member (run, "fds", 2);
+    send_request (run);
+    event = receive_event ();
+    g_assert_cmpstr (json_object_get_string_member (event, "type"), ==, "error");
+    g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "protocol");
+    g_assert_cmpint (json_object_get_int_member (event, "id"), ==, 98);
+  }
   assert_runner_still_works ();
 }
 
