@@ -1241,6 +1241,10 @@ read_region (JsonObject        *column,
     return FALSE;
   region->offset = (guint64) offset;
   region->size = (guint64) size;
+  /* An empty region (an empty column) needs no descriptor. */
+  region->fd_index = 0;
+  if (size == 0)
+    return TRUE;
 
   index = event_int (object, "fd", -1);
   if (index >= 0)

@@ -480,14 +480,33 @@ map_fd (int                    fd,
   return mapping;
 }
 
+/* An empty region needs no descriptor (an empty column, say): only a
+ * non-empty one must name a mapped descriptor and lie inside it. */
 static gboolean
 region_in_bounds (const RetortTableRegion *region,
                   guint64                  size,
                   Mapping * const         *mappings,
                   guint                    n_fds)
 {
-  return region->fd_index < n_fds && region->size == size &&
-         (size == 0 || in_bounds (region->offset, size, mappings[region->fd_index]->size));
+  return region->size == size &&
+         (size == 0 ||
+          (region->fd_index < n_fds && in_bounds (region->offset, size, mappings[region->fd_index]->size)));
+}
+
+static const guint8 *
+region_data (const RetortTableRegion *region,
+             Mapping * const         *mappings)
+{
+  return region->size > 0
+    ? (const guint8 *) mappings[region->fd_index]->data + region->offset : NULL;
+}
+
+static RetortBuffer *
+region_wrap (const RetortTableRegion *region,
+             Mapping * const         *mappings)
+{
+  return region->size > 0
+    ? wrap (mappings[region->fd_index], region->offset, region->size) : retort_buffer_new (0);
 }
 
 RetortTable *
@@ -530,9 +549,8 @@ retort_table_map_regions (guint64                          n_rows,
           !region_in_bounds (&column->values, size, mappings, n_fds) ||
           column->values.offset % 8 != 0 ||
           (data != NULL && !region_in_bounds (data, data->size, mappings, n_fds)) ||
-          !check_contents (column->type, n_rows,
-                           (const guint8 *) mappings[column->values.fd_index]->data + column->values.offset,
-                           data != NULL ? (const guint8 *) mappings[data->fd_index]->data + data->offset : NULL,
+          !check_contents (column->type, n_rows, region_data (&column->values, mappings),
+                           data != NULL ? region_data (data, mappings) : NULL,
                            data != NULL ? data->size : 0))
         {
           g_set_error (error, RETORT_TABLE_ERROR, RETORT_TABLE_ERROR_PARSE,
@@ -541,16 +559,12 @@ retort_table_map_regions (guint64                          n_rows,
         }
 
       if (column->has_validity)
-        validity = wrap (mappings[column->validity.fd_index], column->validity.offset,
-                         column->validity.size);
+        validity = region_wrap (&column->validity, mappings);
       g_ptr_array_add (names, (gpointer) column->name);
       g_ptr_array_add (built,
                        _retort_column_new (column->type, n_rows, validity,
-                                           wrap (mappings[column->values.fd_index],
-                                                 column->values.offset, column->values.size),
-                                           data != NULL
-                                             ? wrap (mappings[data->fd_index], data->offset, data->size)
-                                             : NULL));
+                                           region_wrap (&column->values, mappings),
+                                           data != NULL ? region_wrap (data, mappings) : NULL));
     }
 
   table = retort_table_new (n_columns, (const char * const *) names->pdata,

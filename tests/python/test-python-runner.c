@@ -1247,6 +1247,28 @@ test_descriptor_from_csv (gconstpointer data)
   assert_in_memfds (table);
 }
 
+/* A result without rows has empty regions and needs no descriptor. */
+static void
+test_descriptor_empty_result (gconstpointer data)
+{
+  gboolean sandboxed = GPOINTER_TO_INT (data);
+  g_autoptr(RetortScriptResult) result = NULL;
+  RetortTable *table;
+
+  result = run_ok (sandboxed,
+                   "import pandas as pd\n"
+                   "def azureml_main():\n"
+                   "    return pd.DataFrame({'a': pd.Series([], dtype=float),\n"
+                   "                         'b': pd.Series([], dtype=bool)}),\n",
+                   NULL, NULL);
+  table = retort_script_result_get_table (result);
+  g_assert_nonnull (table);
+  g_assert_cmpuint (retort_table_get_n_rows (table), ==, 0);
+  g_assert_cmpuint (retort_table_get_n_columns (table), ==, 2);
+  g_assert_cmpint (retort_column_get_data_type (retort_table_get_column (table, 0)), ==,
+                   RETORT_COLUMN_TYPE_FLOAT64);
+}
+
 /* More columns than one descriptor message carries. */
 static void
 test_descriptor_many_columns (gconstpointer data)
@@ -1442,6 +1464,7 @@ main (int   argc,
   add_both ("descriptor-inputs", test_descriptor_inputs);
   add_both ("descriptor-edit-in-place", test_descriptor_edit_in_place);
   add_both ("descriptor-from-csv", test_descriptor_from_csv);
+  add_both ("descriptor-empty-result", test_descriptor_empty_result);
   add_both ("descriptor-many-columns", test_descriptor_many_columns);
   add_both ("descriptor-no-leaks", test_descriptor_no_leaks);
   if (have_bwrap ())
