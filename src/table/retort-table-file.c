@@ -454,10 +454,12 @@ map_fd (int                    fd,
     {
       void *data;
 
-      if (flags & RETORT_TABLE_FILE_COPY_ON_WRITE)
-        data = mmap (NULL, (gsize) st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-      else
-        data = mmap (NULL, (gsize) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+      /* Private even when read-only: the pages are the file's all the same,
+       * and before Linux 6.7 a shared mapping of a write-sealed memfd is
+       * refused however it is protected. */
+      data = mmap (NULL, (gsize) st.st_size,
+                   PROT_READ | (flags & RETORT_TABLE_FILE_COPY_ON_WRITE ? PROT_WRITE : 0),
+                   MAP_PRIVATE, fd, 0);
       if (data == MAP_FAILED)
         {
           int saved_errno = errno;

@@ -60,8 +60,8 @@ typedef struct
   RetortTableRegion  data;        /* strings only */
 } RetortTableColumnRegions;
 
-/* Maps each of @fds once (read-only and shared, or private and writable
- * with RETORT_TABLE_FILE_COPY_ON_WRITE) and builds the table over the
+/* Maps each of @fds once (read-only, or writable and copy-on-write with
+ * RETORT_TABLE_FILE_COPY_ON_WRITE) and builds the table over the
  * regions without copying; checks them as retort_table_read_file() checks
  * a file. Takes @fds, whatever the outcome. Read-only tables keep the
  * descriptors, so their buffers report them (retort_buffer_get_fd()). */
