@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "retort-engine"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "retort-experiment.h"
+#include "retort-module-run-private.h"
+
+typedef struct
+{
+  RetortTable *table;
+  GBytes      *bytes;
+  char        *console;
+  GPtrArray   *images;
+} Port;
+
+struct _RetortModuleRun
+{
+  gatomicrefcount         ref_count;
+  const RetortModuleKind *kind;
+  char                   *module_id;
+  char                   *title;
+  /* Every parameter of the kind, defaults filled in, so getters never
+   * need the kind's specs (and a run is a complete snapshot). */
+  JsonObject             *parameters;
+  RetortExperiment       *experiment;
+  GFile                  *base_dir;
+  Port                   *inputs;
+  Port                   *outputs;
+  /* Outputs may be set from a kind's worker thread while the scheduler
+   * looks at other runs; one lock keeps the ports consistent. */
+  GMutex                  mutex;
+  RetortPythonRunner     *python;
+  RetortConsoleFunc       console_func;
+  gpointer                console_data;
+  RetortScriptResult     *script_result;
+};
+
+static void
+port_clear (Port *port)
+{
+  g_clear_pointer (&port->table, retort_table_unref);
+  g_clear_pointer (&port->bytes, g_bytes_unref);
+  g_clear_pointer (&port->console, g_free);
+  g_clear_pointer (&port->images, g_ptr_array_unref);
+}
+
+RetortModuleRun *
+retort_module_run_new (const RetortModuleKind *kind,
+                       const char             *module_id,
+                       const char             *title,
+                       JsonObject             *parameters,
+                       RetortExperiment       *experiment)
+{
+  RetortModuleRun *run;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  run = g_new0 (RetortModuleRun, 1);
+  g_atomic_ref_count_init (&run->ref_count);
+  g_mutex_init (&run->mutex);
+  run->kind = kind;
+  run->module_id = g_strdup (module_id != NULL ? module_id : kind->id);
+  run->title = g_strdup (title != NULL ? title : _(kind->title));
+  run->parameters = json_object_new ();
+  if (parameters != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, parameters);
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (run->parameters, name, json_node_copy (value));
+    }
+  for (guint i = 0; i < kind->n_params; i++)
+    {
+      const RetortParamSpec *spec = &kind->params[i];
+      JsonNode *value;
+
+      if (json_object_has_member (run->parameters, spec->name))
+        continue;
+      value = json_from_string (spec->default_json, NULL);
+      if (value != NULL)
+        json_object_set_member (run->parameters, spec->name, value);
+    }
+
+  if (experiment != NULL)
+    {
+      GFile *file = retort_experiment_get_file (experiment);
+
+      run->experiment = g_object_ref (experiment);
+      if (file != NULL)
+        run->base_dir = g_file_get_parent (file);
+    }
+
+  run->inputs = g_new0 (Port, MAX (kind->n_inputs, 1));
+  run->outputs = g_new0 (Port, MAX (kind->n_outputs, 1));
+
+  return run;
+}
+
+RetortModuleRun *
+retort_module_run_ref (RetortModuleRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+
+  g_atomic_ref_count_inc (&run->ref_count);
+  return run;
+}
+
+void
+retort_module_run_unref (RetortModuleRun *run)
+{
+  g_return_if_fail (run != NULL);
+
+  if (!g_atomic_ref_count_dec (&run->ref_count))
+    return;
+
+  for (guint i = 0; i < run->kind->n_inputs; i++)
+    port_clear (&run->inputs[i]);
+  for (guint i = 0; i < run->kind->n_outputs; i++)
+    port_clear (&run->outputs[i]);
+  g_free (run->inputs);
+  g_free (run->outputs);
+  g_free (run->module_id);
+  g_free (run->title);
+  json_object_unref (run->parameters);
+  g_clear_object (&run->experiment);
+  g_clear_object (&run->base_dir);
+  g_clear_object (&run->python);
+  g_clear_pointer (&run->script_result, retort_script_result_unref);
+  g_mutex_clear (&run->mutex);
+  g_free (run);
+}
+
+const RetortModuleKind *
+retort_module_run_get_kind (RetortModuleRun *run)
+{
+  return run->kind;
+}
+
+const char *
+retort_module_run_get_module_id (RetortModuleRun *run)
+{
+  return run->module_id;
+}
+
+const char *
+retort_module_run_get_title (RetortModuleRun *run)
+{
+  return run->title;
+}
+
+JsonObject *
+retort_module_run_get_parameters (RetortModuleRun *run)
+{
+  return run->parameters;
+}
+
+static JsonNode *
+get_value (RetortModuleRun *run,
+           const char      *name)
+{
+  JsonNode *node = json_object_get_member (run->parameters, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  return node;
+}
+
+const char *
+retort_module_run_get_string (RetortModuleRun *run,
+                              const char      *name)
+{
+  JsonNode *node = get_value (run, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+gint64
+retort_module_run_get_int (RetortModuleRun *run,
+                           const char      *name)
+{
+  JsonNode *node = get_value (run, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+
+  /* Accepts 600.0 as well as 600: JSON has one kind of number. */
+  return json_node_get_int (node);
+}
+
+double
+retort_module_run_get_double (RetortModuleRun *run,
+                              const char      *name)
+{
+  JsonNode *node = get_value (run, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0.0;
+
+  return json_node_get_double (node);
+}
+
+gboolean
+retort_module_run_get_bool (RetortModuleRun *run,
+                            const char      *name)
+{
+  JsonNode *node = get_value (run, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  return json_node_get_boolean (node);
+}
+
+char **
+retort_module_run_dup_strv (RetortModuleRun *run,
+                            const char      *name)
+{
+  JsonNode *node = get_value (run, name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element)
+              && json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+  else if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+           && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      /* `retort run --set M.columns=a,b` gives a plain string. */
+      g_auto(GStrv) parts = g_strsplit (json_node_get_string (node), ",", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          g_strstrip (parts[i]);
+          if (parts[i][0] != '\0')
+            g_strv_builder_add (builder, parts[i]);
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+void
+retort_module_run_set_input_table (RetortModuleRun *run,
+                                   guint            port,
+                                   RetortTable     *table)
+{
+  g_return_if_fail (port < run->kind->n_inputs);
+
+  g_mutex_lock (&run->mutex);
+  g_clear_pointer (&run->inputs[port].table, retort_table_unref);
+  if (table != NULL)
+    run->inputs[port].table = retort_table_ref (table);
+  g_mutex_unlock (&run->mutex);
+}
+
+void
+retort_module_run_set_input_bytes (RetortModuleRun *run,
+                                   guint            port,
+                                   GBytes          *zip)
+{
+  g_return_if_fail (port < run->kind->n_inputs);
+
+  g_mutex_lock (&run->mutex);
+  g_clear_pointer (&run->inputs[port].bytes, g_bytes_unref);
+  if (zip != NULL)
+    run->inputs[port].bytes = g_bytes_ref (zip);
+  g_mutex_unlock (&run->mutex);
+}
+
+RetortTable *
+retort_module_run_get_input_table (RetortModuleRun *run,
+                                   guint            port)
+{
+  g_return_val_if_fail (port < run->kind->n_inputs, NULL);
+
+  return run->inputs[port].table;
+}
+
+GBytes *
+retort_module_run_get_input_bytes (RetortModuleRun *run,
+                                   guint            port)
+{
+  g_return_val_if_fail (port < run->kind->n_inputs, NULL);
+
+  return run->inputs[port].bytes;
+}
+
+GBytes *
+retort_module_run_get_dataset (RetortModuleRun *run,
+                               const char      *name)
+{
+  if (run->experiment == NULL || name == NULL)
+    return NULL;
+
+  return retort_experiment_get_dataset (run->experiment, name);
+}
+
+GFile *
+retort_module_run_get_base_dir (RetortModuleRun *run)
+{
+  return run->base_dir;
+}
+
+void
+retort_module_run_set_python (RetortModuleRun    *run,
+                              RetortPythonRunner *python)
+{
+  g_set_object (&run->python, python);
+}
+
+RetortPythonRunner *
+retort_module_run_get_python (RetortModuleRun *run)
+{
+  return run->python;
+}
+
+void
+retort_module_run_set_output_table (RetortModuleRun *run,
+                                    guint            port,
+                                    RetortTable     *table)
+{
+  g_return_if_fail (port < run->kind->n_outputs);
+
+  g_mutex_lock (&run->mutex);
+  g_clear_pointer (&run->outputs[port].table, retort_table_unref);
+  if (table != NULL)
+    run->outputs[port].table = retort_table_ref (table);
+  g_mutex_unlock (&run->mutex);
+}
+
+void
+retort_module_run_set_output_bytes (RetortModuleRun *run,
+                                    guint            port,
+                                    GBytes          *zip)
+{
+  g_return_if_fail (port < run->kind->n_outputs);
+
+  g_mutex_lock (&run->mutex);
+  g_clear_pointer (&run->outputs[port].bytes, g_bytes_unref);
+  if (zip != NULL)
+    run->outputs[port].bytes = g_bytes_ref (zip);
+  g_mutex_unlock (&run->mutex);
+}
+
+void
+retort_module_run_set_output_device (RetortModuleRun *run,
+                                     guint            port,
+                                     const char      *console,
+                                     GPtrArray       *images)
+{
+  Port *out;
+
+  g_return_if_fail (port < run->kind->n_outputs);
+
+  g_mutex_lock (&run->mutex);
+  out = &run->outputs[port];
+  g_clear_pointer (&out->console, g_free);
+  g_clear_pointer (&out->images, g_ptr_array_unref);
+  out->console = g_strdup (console != NULL ? console : "");
+  out->images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; images != NULL && i < images->len; i++)
+    g_ptr_array_add (out->images, g_bytes_ref (g_ptr_array_index (images, i)));
+  g_mutex_unlock (&run->mutex);
+}
+
+RetortTable *
+retort_module_run_get_output_table (RetortModuleRun *run,
+                                    guint            port)
+{
+  g_return_val_if_fail (port < run->kind->n_outputs, NULL);
+
+  return run->outputs[port].table;
+}
+
+GBytes *
+retort_module_run_get_output_bytes (RetortModuleRun *run,
+                                    guint            port)
+{
+  g_return_val_if_fail (port < run->kind->n_outputs, NULL);
+
+  return run->outputs[port].bytes;
+}
+
+const char *
+retort_module_run_get_output_console (RetortModuleRun *run,
+                                      guint            port)
+{
+  g_return_val_if_fail (port < run->kind->n_outputs, NULL);
+
+  return run->outputs[port].console;
+}
+
+GPtrArray *
+retort_module_run_get_output_images (RetortModuleRun *run,
+                                     guint            port)
+{
+  g_return_val_if_fail (port < run->kind->n_outputs, NULL);
+
+  return run->outputs[port].images;
+}
+
+void
+retort_module_run_set_console_func (RetortModuleRun   *run,
+                                    RetortConsoleFunc  func,
+                                    gpointer           user_data)
+{
+  run->console_func = func;
+  run->console_data = user_data;
+}
+
+void
+retort_module_run_console (RetortModuleRun *run,
+                           const char      *stream,
+                           const char      *text)
+{
+  if (run->console_func != NULL)
+    run->console_func (run, stream, text, run->console_data);
+}
+
+void
+retort_module_run_set_script_result (RetortModuleRun    *run,
+                                     RetortScriptResult *result)
+{
+  g_clear_pointer (&run->script_result, retort_script_result_unref);
+  if (result != NULL)
+    run->script_result = retort_script_result_ref (result);
+}
+
+RetortScriptResult *
+retort_module_run_get_script_result (RetortModuleRun *run)
+{
+  return run->script_result;
+}
+
+/* Helpers for the kinds ---------------------------------------------------- */
+
+const char * const _retort_delimiter_choices[] = { "auto", ",", ";", "tab", "|", NULL };
+const char * const _retort_write_delimiter_choices[] = { ",", ";", "tab", "|", NULL };
+
+static void
+thread_func (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  RetortModuleRun *run = task_data;
+  RetortModuleThreadFunc func = g_object_get_data (G_OBJECT (task), "retort-func");
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (func (run, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static GTask *
+new_task (RetortModuleRun        *run,
+          gpointer                source_tag,
+          RetortModuleThreadFunc  func,
+          GCancellable           *cancellable,
+          GAsyncReadyCallback     callback,
+          gpointer                user_data)
+{
+  /* A run is no GObject: the task has no source object, and the run
+   * travels as its data. */
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, retort_module_run_ref (run),
+                        (GDestroyNotify) retort_module_run_unref);
+  g_object_set_data (G_OBJECT (task), "retort-func", func);
+
+  return task;
+}
+
+void
+_retort_module_run_in_thread (RetortModuleRun        *run,
+                              gpointer                source_tag,
+                              RetortModuleThreadFunc  func,
+                              GCancellable           *cancellable,
+                              GAsyncReadyCallback     callback,
+                              gpointer                user_data)
+{
+  g_autoptr(GTask) task = new_task (run, source_tag, func, cancellable, callback, user_data);
+
+  g_task_run_in_thread (task, thread_func);
+}
+
+void
+_retort_module_run_in_place (RetortModuleRun        *run,
+                             gpointer                source_tag,
+                             RetortModuleThreadFunc  func,
+                             GCancellable           *cancellable,
+                             GAsyncReadyCallback     callback,
+                             gpointer                user_data)
+{
+  g_autoptr(GTask) task = new_task (run, source_tag, func, cancellable, callback, user_data);
+
+  thread_func (task, NULL, run, cancellable);
+}
+
+gboolean
+_retort_module_run_task_finish (RetortModuleRun  *run,
+                                GAsyncResult     *result,
+                                GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+RetortTable *
+_retort_module_run_require_table (RetortModuleRun  *run,
+                                  guint             port,
+                                  GError          **error)
+{
+  RetortTable *table = retort_module_run_get_input_table (run, port);
+
+  if (table == NULL)
+    g_set_error (error, RETORT_ENGINE_ERROR, RETORT_ENGINE_ERROR_MISSING_INPUT,
+                 _("Input %u (%s) of “%s” is not connected: connect a dataset to it"),
+                 port + 1, _(run->kind->inputs[port].name), run->title);
+
+  return table;
+}
+
+char *
+_retort_module_run_resolve_path (RetortModuleRun  *run,
+                                 const char       *param,
+                                 GError          **error)
+{
+  const char *path = retort_module_run_get_string (run, param);
+  g_autofree char *cwd = NULL;
+
+  if (path == NULL || path[0] == '\0')
+    {
+      g_set_error (error, RETORT_ENGINE_ERROR, RETORT_ENGINE_ERROR_INVALID,
+                   _("“%s” has no file: set its “%s” parameter"), run->title, param);
+      return NULL;
+    }
+  if (g_path_is_absolute (path))
+    return g_strdup (path);
+  if (run->base_dir != NULL)
+    {
+      g_autoptr(GFile) file = g_file_resolve_relative_path (run->base_dir, path);
+
+      return g_file_get_path (file);
+    }
+
+  cwd = g_get_current_dir ();
+  return g_build_filename (cwd, path, NULL);
+}
+
+char
+_retort_module_run_get_delimiter (RetortModuleRun *run,
+                                  const char      *param)
+{
+  const char *text = retort_module_run_get_string (run, param);
+
+  if (text == NULL || text[0] == '\0' || g_str_equal (text, "auto"))
+    return 0;
+  if (g_str_equal (text, "tab") || g_str_equal (text, "\\t"))
+    return '\t';
+
+  return text[0];
+}
