@@ -428,13 +428,14 @@ compute_hash (RetortScheduler *self,
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
-/* A module without outputs acts outside Retort (Export Data writes a
- * file): it runs every time, since its effect may have been undone (the
- * exported file deleted) where no hash can see it. */
+/* Kinds that act outside Retort (Export Data writes a file) run every
+ * time: their effect may have been undone (the exported file deleted)
+ * where no hash can see it. RetortModuleKind has no flag for this, and
+ * only one kind needs it. */
 static gboolean
 kind_is_cacheable (const RetortModuleKind *kind)
 {
-  return kind->n_outputs > 0;
+  return g_strcmp0 (kind->id, "export-data") != 0;
 }
 
 /* Kinds with a Python Device output run their script in the runner. */
