@@ -803,15 +803,36 @@ retort_experiment_set_parameter (RetortExperiment  *self,
   return TRUE;
 }
 
+/* The title, with the id when another module has the same title:
+ * "Apply SQL Transformation (m4)". */
+static char *
+module_name (RetortExperiment *self,
+             RetortModule     *module)
+{
+  const char *title = retort_module_get_title (module);
+
+  for (guint i = 0; i < self->modules->len; i++)
+    {
+      RetortModule *other = g_ptr_array_index (self->modules, i);
+
+      if (other != module && g_str_equal (retort_module_get_title (other), title))
+        return g_strdup_printf ("%s (%s)", title, retort_module_get_id (module));
+    }
+
+  return g_strdup (title);
+}
+
 /* "Import Data’s output 1 (dataset)", "Execute Python Script’s input 3
  * (Script Bundle, zip)": the name only when it says more than the type. */
 static char *
-describe_port (RetortModule         *module,
+describe_port (RetortExperiment     *self,
+               RetortModule         *module,
                const RetortPortSpec *port,
                guint                 index,
                gboolean              output)
 {
   const char *type = retort_port_type_to_string (port->type);
+  g_autofree char *name = module_name (self, module);
   g_autofree char *what = NULL;
 
   if (port->name == NULL || g_ascii_strcasecmp (port->name, type) == 0)
@@ -820,8 +841,8 @@ describe_port (RetortModule         *module,
     what = g_strdup_printf ("%s, %s", _(port->name), type);
 
   return output
-    ? g_strdup_printf (_("%s’s output %u (%s)"), retort_module_get_title (module), index + 1, what)
-    : g_strdup_printf (_("%s’s input %u (%s)"), retort_module_get_title (module), index + 1, what);
+    ? g_strdup_printf (_("%s’s output %u (%s)"), name, index + 1, what)
+    : g_strdup_printf (_("%s’s input %u (%s)"), name, index + 1, what);
 }
 
 /* Does a path of connections lead from module @from_id to @to_id? */
@@ -896,8 +917,8 @@ retort_experiment_can_connect (RetortExperiment  *self,
       return FALSE;
     }
 
-  output = describe_port (from, &from_kind->outputs[from_port], from_port, TRUE);
-  input = describe_port (to, &to_kind->inputs[to_port], to_port, FALSE);
+  output = describe_port (self, from, &from_kind->outputs[from_port], from_port, TRUE);
+  input = describe_port (self, to, &to_kind->inputs[to_port], to_port, FALSE);
 
   if (from_kind->outputs[from_port].type != to_kind->inputs[to_port].type)
     {
@@ -909,19 +930,29 @@ retort_experiment_can_connect (RetortExperiment  *self,
   if ((source = retort_experiment_find_source (self, to_module, to_port)) != NULL)
     {
       RetortModule *other = retort_experiment_find_module (self, source->from_module);
+      g_autofree char *other_name = other != NULL ? module_name (self, other)
+                                                  : g_strdup (source->from_module);
 
       g_set_error (error, RETORT_ENGINE_ERROR, RETORT_ENGINE_ERROR_PORT_TAKEN,
                    _("%s already comes from %s’s output %u; disconnect it first"),
-                   input, other != NULL ? retort_module_get_title (other) : source->from_module,
-                   source->from_port + 1);
+                   input, other_name, source->from_port + 1);
       return FALSE;
     }
 
-  if (from == to || leads_to (self, to_module, from_module))
+  if (from == to)
     {
       g_set_error (error, RETORT_ENGINE_ERROR, RETORT_ENGINE_ERROR_CYCLE,
+                   _("%s cannot feed %s: a module cannot feed itself"), output, input);
+      return FALSE;
+    }
+  if (leads_to (self, to_module, from_module))
+    {
+      g_autofree char *from_name = module_name (self, from);
+      g_autofree char *to_name = module_name (self, to);
+
+      g_set_error (error, RETORT_ENGINE_ERROR, RETORT_ENGINE_ERROR_CYCLE,
                    _("%s cannot feed %s: %s already depends on %s, and an experiment cannot loop"),
-                   output, input, retort_module_get_title (from), retort_module_get_title (to));
+                   output, input, from_name, to_name);
       return FALSE;
     }
 

@@ -200,9 +200,11 @@ assert_experiments_equal (RetortExperiment *a,
     {
       RetortModule *ma = retort_experiment_get_module (a, i);
       RetortModule *mb = retort_experiment_get_module (b, i);
-      g_autoptr(JsonNode) pa = json_node_init_object (json_node_alloc (), retort_module_dup_parameters (ma));
-      g_autoptr(JsonNode) pb = json_node_init_object (json_node_alloc (), retort_module_dup_parameters (mb));
+      g_autoptr(JsonNode) pa = json_node_alloc ();
+      g_autoptr(JsonNode) pb = json_node_alloc ();
 
+      json_node_take_object (json_node_init (pa, JSON_NODE_OBJECT), retort_module_dup_parameters (ma));
+      json_node_take_object (json_node_init (pb, JSON_NODE_OBJECT), retort_module_dup_parameters (mb));
       g_assert_cmpstr (retort_module_get_id (ma), ==, retort_module_get_id (mb));
       g_assert_true (retort_module_get_kind (ma) == retort_module_get_kind (mb));
       g_assert_cmpstr (retort_module_get_title (ma), ==, retort_module_get_title (mb));

@@ -166,8 +166,20 @@ test_connect_validation (void)
 
   /* CYCLE: m2 -> m4 -> m2, and a module into itself. */
   connect_ok (experiment, python, 0, sql, 0);
-  assert_connect_fails (experiment, "m4", 0, "m2", 1, RETORT_ENGINE_ERROR_CYCLE, NULL);
+  assert_connect_fails (experiment, "m4", 0, "m2", 1, RETORT_ENGINE_ERROR_CYCLE,
+                        "Apply SQL Transformation’s output 1 (Results dataset, dataset) cannot feed "
+                        "Execute Python Script’s input 2 (Dataset2, dataset): Apply SQL Transformation "
+                        "already depends on Execute Python Script, and an experiment cannot loop");
   assert_connect_fails (experiment, "m4", 0, "m4", 1, RETORT_ENGINE_ERROR_CYCLE, NULL);
+
+  /* Two modules with one title are told apart by their ids. */
+  add (experiment, "sql");   /* m5 */
+  connect_ok (experiment, sql, 0, retort_experiment_find_module (experiment, "m5"), 1);
+  assert_connect_fails (experiment, "m5", 0, "m4", 1, RETORT_ENGINE_ERROR_CYCLE,
+                        "Apply SQL Transformation (m5)’s output 1 (Results dataset, dataset) cannot feed "
+                        "Apply SQL Transformation (m4)’s input 2 (Table2, dataset): "
+                        "Apply SQL Transformation (m5) already depends on Apply SQL Transformation (m4), "
+                        "and an experiment cannot loop");
 
   /* Disconnect. */
   g_assert_true (retort_experiment_disconnect (experiment, "m4", 0, &error));
@@ -175,7 +187,7 @@ test_connect_validation (void)
   g_assert_false (retort_experiment_disconnect (experiment, "m4", 0, &error));
   g_assert_error (error, RETORT_ENGINE_ERROR, RETORT_ENGINE_ERROR_INVALID);
   g_assert_true (retort_experiment_can_connect (experiment, "m4", 0, "m2", 1, NULL));
-  g_assert_cmpuint (retort_experiment_get_connections (experiment)->len, ==, 2);
+  g_assert_cmpuint (retort_experiment_get_connections (experiment)->len, ==, 3);
 }
 
 static void
