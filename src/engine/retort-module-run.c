@@ -259,6 +259,30 @@ retort_module_run_dup_strv (RetortModuleRun *run,
   return g_strv_builder_end (builder);
 }
 
+static void
+replace_table (RetortModuleRun  *run,
+               RetortTable     **slot,
+               RetortTable      *table)
+{
+  g_mutex_lock (&run->mutex);
+  g_clear_pointer (slot, retort_table_unref);
+  if (table != NULL)
+    *slot = retort_table_ref (table);
+  g_mutex_unlock (&run->mutex);
+}
+
+static void
+replace_bytes (RetortModuleRun  *run,
+               GBytes          **slot,
+               GBytes           *bytes)
+{
+  g_mutex_lock (&run->mutex);
+  g_clear_pointer (slot, g_bytes_unref);
+  if (bytes != NULL)
+    *slot = g_bytes_ref (bytes);
+  g_mutex_unlock (&run->mutex);
+}
+
 void
 retort_module_run_set_input_table (RetortModuleRun *run,
                                    guint            port,
@@ -266,11 +290,7 @@ retort_module_run_set_input_table (RetortModuleRun *run,
 {
   g_return_if_fail (port < run->kind->n_inputs);
 
-  g_mutex_lock (&run->mutex);
-  g_clear_pointer (&run->inputs[port].table, retort_table_unref);
-  if (table != NULL)
-    run->inputs[port].table = retort_table_ref (table);
-  g_mutex_unlock (&run->mutex);
+  replace_table (run, &run->inputs[port].table, table);
 }
 
 void
@@ -280,11 +300,7 @@ retort_module_run_set_input_bytes (RetortModuleRun *run,
 {
   g_return_if_fail (port < run->kind->n_inputs);
 
-  g_mutex_lock (&run->mutex);
-  g_clear_pointer (&run->inputs[port].bytes, g_bytes_unref);
-  if (zip != NULL)
-    run->inputs[port].bytes = g_bytes_ref (zip);
-  g_mutex_unlock (&run->mutex);
+  replace_bytes (run, &run->inputs[port].bytes, zip);
 }
 
 RetortTable *
@@ -341,11 +357,7 @@ retort_module_run_set_output_table (RetortModuleRun *run,
 {
   g_return_if_fail (port < run->kind->n_outputs);
 
-  g_mutex_lock (&run->mutex);
-  g_clear_pointer (&run->outputs[port].table, retort_table_unref);
-  if (table != NULL)
-    run->outputs[port].table = retort_table_ref (table);
-  g_mutex_unlock (&run->mutex);
+  replace_table (run, &run->outputs[port].table, table);
 }
 
 void
@@ -355,11 +367,7 @@ retort_module_run_set_output_bytes (RetortModuleRun *run,
 {
   g_return_if_fail (port < run->kind->n_outputs);
 
-  g_mutex_lock (&run->mutex);
-  g_clear_pointer (&run->outputs[port].bytes, g_bytes_unref);
-  if (zip != NULL)
-    run->outputs[port].bytes = g_bytes_ref (zip);
-  g_mutex_unlock (&run->mutex);
+  replace_bytes (run, &run->outputs[port].bytes, zip);
 }
 
 void
