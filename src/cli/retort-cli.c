@@ -12,6 +12,7 @@
 #include "retort-cli.h"
 #include "retort-cli-private.h"
 #include "retort-inspect-command.h"
+#include "retort-run-command.h"
 #include "retort-script-command.h"
 
 typedef struct
@@ -25,6 +26,7 @@ typedef struct
 static const RetortCliCommand commands[] = {
   { "inspect", N_("Show the schema, row count and column summary of a CSV file"),
     retort_inspect_command_run },
+  { "run", N_("Run an experiment without a display and write its outputs"), retort_run_command_run },
   { "script", N_("Run a Python script’s azureml_main on CSV datasets"), retort_script_command_run },
 };
 
