@@ -92,11 +92,12 @@ connection_equal (const RetortConnection *a,
 }
 
 static void
-retort_experiment_dispose (GObject *object)
+retort_experiment_finalize (GObject *object)
 {
   RetortExperiment *self = RETORT_EXPERIMENT (object);
 
-  /* Commands hold modules; stacks go first. */
+  /* Nothing here refers back to the experiment, so all of it can wait for
+   * finalize: a disposed experiment still answers questions. */
   g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->group, _retort_command_free);
@@ -105,7 +106,7 @@ retort_experiment_dispose (GObject *object)
   g_clear_pointer (&self->datasets, g_hash_table_unref);
   g_clear_object (&self->file);
 
-  G_OBJECT_CLASS (retort_experiment_parent_class)->dispose (object);
+  G_OBJECT_CLASS (retort_experiment_parent_class)->finalize (object);
 }
 
 static void
@@ -140,7 +141,7 @@ retort_experiment_class_init (RetortExperimentClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = retort_experiment_dispose;
+  object_class->finalize = retort_experiment_finalize;
   object_class->get_property = retort_experiment_get_property;
 
   properties[PROP_CAN_UNDO] =

@@ -375,6 +375,20 @@ test_scripts_readable (void)
       g_assert_cmpstr (contents, ==, SCRIPT_TEXT);
     }
 
+  /* Typing after a save starts a new undo step, so that undo gets back
+   * to exactly what was saved, unmodified. */
+  g_clear_pointer (&script, json_node_unref);
+  script = string_node (SCRIPT_TEXT "#");
+  g_assert_true (retort_experiment_set_parameter (experiment, "m3", "script", script, NULL));
+  g_clear_pointer (&script, json_node_unref);
+  script = string_node (SCRIPT_TEXT "# a comment");
+  g_assert_true (retort_experiment_set_parameter (experiment, "m3", "script", script, NULL));
+  g_assert_true (retort_experiment_get_modified (experiment));
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_false (retort_experiment_get_modified (experiment));
+  g_assert_cmpstr (retort_module_get_string (retort_experiment_find_module (experiment, "m3"), "script"),
+                   ==, SCRIPT_TEXT);
+
   remove_tree (dir);
 }
 
