@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -320,6 +321,40 @@ test_import_data_relative (void)
   g_assert_cmpint (g_chdir (cwd), ==, 0);
 
   g_assert_cmpuint (retort_table_get_n_rows (table), ==, 150);
+}
+
+/* In a saved document, a relative path starts at the document's folder. */
+static void
+test_import_data_document (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("retort-test-XXXXXX", NULL);
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *csv_path = g_build_filename (data_dir, "small.csv", NULL);
+  g_autofree char *doc_path = g_build_filename (dir, "experiment.retort", NULL);
+  g_autoptr(GFile) doc = g_file_new_for_path (doc_path);
+  g_autoptr(GFile) doc_dir = g_file_new_for_path (dir);
+  g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
+  g_autoptr(RetortModuleRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  RetortTable *table;
+
+  g_assert_cmpint (g_mkdir (data_dir, 0700), ==, 0);
+  g_file_set_contents (csv_path, "a\n1\n2\n", -1, &error);
+  g_assert_no_error (error);
+  retort_experiment_save (experiment, doc, &error);
+  g_assert_no_error (error);
+
+  run = new_run ("import-data", "{\"path\": \"data/small.csv\"}", experiment);
+  g_assert_true (g_file_equal (retort_module_run_get_base_dir (run), doc_dir));
+  run_module (run, NULL, NULL, &error);
+  g_assert_no_error (error);
+  table = retort_module_run_get_output_table (run, 0);
+  g_assert_cmpuint (retort_table_get_n_rows (table), ==, 2);
+
+  g_unlink (csv_path);
+  g_unlink (doc_path);
+  g_rmdir (data_dir);
+  g_rmdir (dir);
 }
 
 static void
@@ -846,6 +881,97 @@ test_python_bundle (void)
   g_assert_error (error, RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_BUNDLE);
 }
 
+/* A Script Bundle module's zip goes to the script's port 3 and its modules
+ * import. */
+static void
+test_python_bundle_import (void)
+{
+  g_autofree char *zip_path = NULL;
+  g_autofree char *zip = NULL;
+  gsize zip_size = 0;
+  g_autoptr(GError) error = NULL;
+  const char *python_exe = g_getenv ("RETORT_PYTHON");
+  const char *argv[] = {
+    python_exe != NULL ? python_exe : "/usr/bin/python3", "-c",
+    "import sys, zipfile\n"
+    "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
+    "    z.writestr('hello.py', 'def print_hello(name):\\n    print(\"Hello\", name)\\n')\n",
+    NULL, NULL };
+  g_autoptr(RetortExperiment) experiment = NULL;
+  g_autoptr(RetortModuleRun) bundle = NULL;
+  g_autoptr(RetortModuleRun) run =
+    python_run ("import hello\n"
+                "def azureml_main():\n"
+                "    hello.print_hello('bundle')\n", NULL, NULL);
+  int fd, status;
+
+  fd = g_file_open_tmp ("retort-test-XXXXXX.zip", &zip_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  argv[3] = zip_path;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_file_get_contents (zip_path, &zip, &zip_size, &error);
+  g_assert_no_error (error);
+  g_unlink (zip_path);
+
+  experiment = experiment_with ("Hello.zip", zip, zip_size);
+  bundle = new_run ("script-bundle", "{\"name\": \"Hello.zip\"}", experiment);
+  run_module (bundle, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  retort_module_run_set_input_bytes (run, 2, retort_module_run_get_output_bytes (bundle, 0));
+  run_module (run, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (retort_module_run_get_output_console (run, 1), "Hello bundle"));
+}
+
+typedef struct
+{
+  int n_done;
+} Both;
+
+static void
+both_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gpointer *pair = user_data;
+  RetortModuleRun *run = pair[0];
+  Both *both = pair[1];
+  g_autoptr(GError) error = NULL;
+
+  retort_module_run_get_kind (run)->run_finish (run, result, &error);
+  g_assert_no_error (error);
+  both->n_done++;
+}
+
+/* Two runs queued on one runner at once: each console line reaches the
+ * run that printed it. */
+static void
+test_python_console_routing (void)
+{
+  g_autoptr(GString) first_console = g_string_new (NULL);
+  g_autoptr(GString) second_console = g_string_new (NULL);
+  g_autoptr(RetortModuleRun) first =
+    python_run ("def azureml_main():\n    print('from the first')\n", NULL, first_console);
+  g_autoptr(RetortModuleRun) second =
+    python_run ("def azureml_main():\n    print('from the second')\n", NULL, second_console);
+  Both both = { 0 };
+  gpointer first_pair[2] = { first, &both };
+  gpointer second_pair[2] = { second, &both };
+
+  retort_module_run_get_kind (first)->run_async (first, NULL, both_cb, first_pair);
+  retort_module_run_get_kind (second)->run_async (second, NULL, both_cb, second_pair);
+  while (both.n_done < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (first_console->str, ==, "[stdout]from the first\n");
+  g_assert_cmpstr (second_console->str, ==, "[stdout]from the second\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -858,6 +984,7 @@ main (int   argc,
   g_test_add_func ("/engine/kinds/run-defaults", test_run_defaults);
   g_test_add_func ("/engine/kinds/import-data", test_import_data);
   g_test_add_func ("/engine/kinds/import-data/relative", test_import_data_relative);
+  g_test_add_func ("/engine/kinds/import-data/document", test_import_data_document);
   g_test_add_func ("/engine/kinds/import-data/missing", test_import_data_missing);
   g_test_add_func ("/engine/kinds/enter-data", test_enter_data);
   g_test_add_func ("/engine/kinds/dataset", test_dataset);
@@ -876,6 +1003,8 @@ main (int   argc,
   g_test_add_func ("/engine/kinds/python/image", test_python_image);
   g_test_add_func ("/engine/kinds/python/error", test_python_error);
   g_test_add_func ("/engine/kinds/python/bundle", test_python_bundle);
+  g_test_add_func ("/engine/kinds/python/bundle-import", test_python_bundle_import);
+  g_test_add_func ("/engine/kinds/python/console-routing", test_python_console_routing);
 
   status = g_test_run ();
   g_clear_object (&python);
