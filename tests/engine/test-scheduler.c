@@ -415,6 +415,40 @@ test_export_always_runs (Fixture       *fixture,
   g_assert_true (g_file_test (csv, G_FILE_TEST_IS_REGULAR));
 }
 
+/* Running some modules runs what they need and nothing else; one run at
+ * a time. */
+static void
+test_subset (Fixture       *fixture,
+             gconstpointer  data)
+{
+  RetortModule *source = add_data (fixture);
+  RetortModule *select = add (fixture, "select-columns");
+  RetortModule *other = add_data (fixture);
+  const char *ids[] = { retort_module_get_id (select), NULL };
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  Wait busy = { 0 };
+
+  set_json (fixture, select, "columns", "[\"b\"]");
+  connect (fixture, source, 0, select, 0);
+  fixture->scheduler = new_scheduler (fixture);
+
+  retort_scheduler_run_async (fixture->scheduler, ids, NULL, run_cb, &wait);
+  retort_scheduler_run_async (fixture->scheduler, NULL, NULL, run_cb, &busy);
+  while (!wait.done || !busy.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  g_assert_false (busy.ok);
+  g_assert_error (busy.error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&busy.error);
+
+  g_assert_cmpint (STATE (fixture, source), ==, RETORT_MODULE_STATE_FINISHED);
+  g_assert_cmpint (STATE (fixture, select), ==, RETORT_MODULE_STATE_FINISHED);
+  g_assert_cmpint (STATE (fixture, other), ==, RETORT_MODULE_STATE_NOT_RUN);
+  g_assert_false (has_event (fixture, other, "queued"));
+}
+
 static gboolean
 cancel_cb (gpointer user_data)
 {
@@ -544,6 +578,7 @@ main (int    argc,
   ADD ("/scheduler/import-file-changed", test_import_file_changed);
   ADD ("/scheduler/export-always-runs", test_export_always_runs);
   ADD ("/scheduler/console", test_console);
+  ADD ("/scheduler/subset", test_subset);
   ADD ("/scheduler/parallel", test_parallel);
   ADD ("/scheduler/cancel", test_cancel);
 #undef ADD
