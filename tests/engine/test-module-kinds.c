@@ -972,6 +972,56 @@ test_python_console_routing (void)
   g_assert_cmpstr (second_console->str, ==, "[stdout]from the second\n");
 }
 
+/* The time limit parameter reaches the runner. */
+static void
+test_python_timeout (void)
+{
+  g_autofree char *json = params ("script", "import time\n"
+                                            "def azureml_main():\n"
+                                            "    time.sleep(30)\n");
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(RetortModuleRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time (), done_time = 0;
+
+  json_object_set_int_member (json_node_get_object (node), "timeout", 1);
+  run = retort_module_run_new (retort_module_kind_lookup ("python-script"), "m1", NULL,
+                               json_node_get_object (node), NULL);
+  retort_module_run_set_python (run, python);
+  g_assert_false (run_module (run, NULL, &done_time, &error));
+  g_assert_error (error, RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_TIMEOUT);
+  g_assert_cmpint (done_time - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_nonnull (retort_module_run_get_script_result (run));
+}
+
+/* Cancelling stops the script at once; the next run on the same runner
+ * gets its own console lines. */
+static void
+test_python_cancel (void)
+{
+  g_autoptr(GString) console = g_string_new (NULL);
+  g_autoptr(RetortModuleRun) run =
+    python_run ("import time\n"
+                "def azureml_main():\n"
+                "    time.sleep(30)\n", NULL, NULL);
+  g_autoptr(RetortModuleRun) next =
+    python_run ("def azureml_main():\n    print('next')\n", NULL, console);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 cancel_time = 0, done_time = 0;
+
+  g_object_set_data (G_OBJECT (cancellable), "test-time", &cancel_time);
+  g_timeout_add (500, cancel_cb, cancellable);
+  g_assert_false (run_module (run, cancellable, &done_time, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (done_time - cancel_time, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  run_module (next, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (console->str, ==, "[stdout]next\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1005,6 +1055,8 @@ main (int   argc,
   g_test_add_func ("/engine/kinds/python/bundle", test_python_bundle);
   g_test_add_func ("/engine/kinds/python/bundle-import", test_python_bundle_import);
   g_test_add_func ("/engine/kinds/python/console-routing", test_python_console_routing);
+  g_test_add_func ("/engine/kinds/python/timeout", test_python_timeout);
+  g_test_add_func ("/engine/kinds/python/cancel", test_python_cancel);
 
   status = g_test_run ();
   g_clear_object (&python);
