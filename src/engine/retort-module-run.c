@@ -172,54 +172,55 @@ get_value (RetortModuleRun *run,
   return node;
 }
 
+/* A number, a boolean or a string; NULL for anything else. */
+static JsonNode *
+get_scalar (RetortModuleRun *run,
+            const char      *name)
+{
+  JsonNode *node = get_value (run, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? node : NULL;
+}
+
 const char *
 retort_module_run_get_string (RetortModuleRun *run,
                               const char      *name)
 {
-  JsonNode *node = get_value (run, name);
+  JsonNode *node = get_scalar (run, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
   return json_node_get_string (node);
 }
 
+/* The numeric getters accept 600.0 as well as 600: JSON has one kind of
+ * number. */
 gint64
 retort_module_run_get_int (RetortModuleRun *run,
                            const char      *name)
 {
-  JsonNode *node = get_value (run, name);
+  JsonNode *node = get_scalar (run, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-
-  /* Accepts 600.0 as well as 600: JSON has one kind of number. */
-  return json_node_get_int (node);
+  return node != NULL ? json_node_get_int (node) : 0;
 }
 
 double
 retort_module_run_get_double (RetortModuleRun *run,
                               const char      *name)
 {
-  JsonNode *node = get_value (run, name);
+  JsonNode *node = get_scalar (run, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0.0;
-
-  return json_node_get_double (node);
+  return node != NULL ? json_node_get_double (node) : 0.0;
 }
 
 gboolean
 retort_module_run_get_bool (RetortModuleRun *run,
                             const char      *name)
 {
-  JsonNode *node = get_value (run, name);
+  JsonNode *node = get_scalar (run, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  return json_node_get_boolean (node);
+  return node != NULL ? json_node_get_boolean (node) : FALSE;
 }
 
 char **

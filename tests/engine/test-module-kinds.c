@@ -928,26 +928,6 @@ test_python_bundle_import (void)
   g_assert_nonnull (strstr (retort_module_run_get_output_console (run, 1), "Hello bundle"));
 }
 
-typedef struct
-{
-  int n_done;
-} Both;
-
-static void
-both_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  gpointer *pair = user_data;
-  RetortModuleRun *run = pair[0];
-  Both *both = pair[1];
-  g_autoptr(GError) error = NULL;
-
-  retort_module_run_get_kind (run)->run_finish (run, result, &error);
-  g_assert_no_error (error);
-  both->n_done++;
-}
-
 /* Two runs queued on one runner at once: each console line reaches the
  * run that printed it. */
 static void
@@ -959,14 +939,16 @@ test_python_console_routing (void)
     python_run ("def azureml_main():\n    print('from the first')\n", NULL, first_console);
   g_autoptr(RetortModuleRun) second =
     python_run ("def azureml_main():\n    print('from the second')\n", NULL, second_console);
-  Both both = { 0 };
-  gpointer first_pair[2] = { first, &both };
-  gpointer second_pair[2] = { second, &both };
+  Wait first_wait = { 0 }, second_wait = { 0 };
+  gpointer first_pair[2] = { first, &first_wait };
+  gpointer second_pair[2] = { second, &second_wait };
 
-  retort_module_run_get_kind (first)->run_async (first, NULL, both_cb, first_pair);
-  retort_module_run_get_kind (second)->run_async (second, NULL, both_cb, second_pair);
-  while (both.n_done < 2)
+  retort_module_run_get_kind (first)->run_async (first, NULL, run_cb, first_pair);
+  retort_module_run_get_kind (second)->run_async (second, NULL, run_cb, second_pair);
+  while (!first_wait.done || !second_wait.done)
     g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (first_wait.error);
+  g_assert_no_error (second_wait.error);
 
   g_assert_cmpstr (first_console->str, ==, "[stdout]from the first\n");
   g_assert_cmpstr (second_console->str, ==, "[stdout]from the second\n");
