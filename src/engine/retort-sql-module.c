@@ -560,6 +560,14 @@ interrupt_cb (GCancellable *cancellable,
   g_mutex_unlock (&interrupt->mutex);
 }
 
+/* sqlite3_interrupt() is lost when it lands between two statements, as
+ * SQLite clears it when the next one starts: the VM also asks now and then. */
+static int
+progress_cb (void *user_data)
+{
+  return g_cancellable_is_cancelled (user_data);
+}
+
 static gboolean
 run_statements (RetortModuleRun  *run,
                 sqlite3          *db,
@@ -594,9 +602,6 @@ run_statements (RetortModuleRun  *run,
         return FALSE;
       if (sqlite3_prepare_v2 (db, statement, -1, &stmt, &tail) != SQLITE_OK)
         {
-          if (sqlite3_errcode (db) == SQLITE_INTERRUPT
-              && g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
           set_query_error (error, run, db, query, statement);
           return FALSE;
         }
@@ -612,12 +617,6 @@ run_statements (RetortModuleRun  *run,
           result_add_row (last, stmt);
       if (status != SQLITE_DONE)
         {
-          if (status == SQLITE_INTERRUPT
-              && g_cancellable_set_error_if_cancelled (cancellable, error))
-            {
-              sqlite3_finalize (stmt);
-              return FALSE;
-            }
           set_query_error (error, run, db, query, statement);
           sqlite3_finalize (stmt);
           return FALSE;
@@ -652,6 +651,7 @@ apply_sql (RetortModuleRun  *run,
            GError          **error)
 {
   Interrupt interrupt = { 0 };
+  g_autoptr(GError) local_error = NULL;
   sqlite3 *db = NULL;
   gulong handler = 0;
   gboolean ok;
@@ -669,9 +669,21 @@ apply_sql (RetortModuleRun  *run,
   g_mutex_init (&interrupt.mutex);
   interrupt.db = db;
   if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (interrupt_cb), &interrupt, NULL);
+    {
+      handler = g_cancellable_connect (cancellable, G_CALLBACK (interrupt_cb), &interrupt, NULL);
+      sqlite3_progress_handler (db, 100000, progress_cb, cancellable);
+    }
 
-  ok = run_statements (run, db, cancellable, error);
+  ok = run_statements (run, db, cancellable, &local_error);
+  /* An interrupted statement fails with SQLite's "interrupted" wherever it
+   * was (loading inputs, preparing, stepping): it is a cancellation. */
+  if (!ok && g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (&local_error);
+      g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+    }
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
 
   /* Waits for a handler that is running, so the connection outlives it. */
   g_cancellable_disconnect (cancellable, handler);

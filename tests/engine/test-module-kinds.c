@@ -651,6 +651,11 @@ test_sql_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (cancel_time, >, 0);
   g_assert_cmpint (done_time - cancel_time, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* Cancelled before it starts: it does not start. */
+  g_assert_false (run_module (run, cancellable, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
