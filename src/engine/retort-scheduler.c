@@ -54,6 +54,9 @@ struct _Pending
 {
   RetortModule       *module;
   const char         *id;
+  /* As they were when the run started: edits made while it runs must not
+   * be stored under the hash of what was there before. */
+  JsonObject         *parameters;
   char               *hash;
   gboolean            cacheable;
   guint               n_waiting;    /* sources not done yet */
@@ -97,6 +100,7 @@ static void
 pending_free (Pending *p)
 {
   g_clear_object (&p->module);
+  g_clear_pointer (&p->parameters, json_object_unref);
   g_free (p->hash);
   g_clear_pointer (&p->sources, g_ptr_array_unref);
   g_clear_pointer (&p->downstream, g_ptr_array_unref);
@@ -368,7 +372,7 @@ compute_hash (RetortScheduler *self,
               Pending         *p)
 {
   const RetortModuleKind *kind = retort_module_get_kind (p->module);
-  g_autoptr(JsonObject) parameters = retort_module_dup_parameters (p->module);
+  JsonObject *parameters = p->parameters;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) params_node = json_node_new (JSON_NODE_OBJECT);
@@ -517,10 +521,8 @@ static RetortModuleRun *
 new_run (RunData *data,
          Pending *p)
 {
-  g_autoptr(JsonObject) parameters = retort_module_dup_parameters (p->module);
-
   return retort_module_run_new (retort_module_get_kind (p->module), p->id,
-                                retort_module_get_title (p->module), parameters,
+                                retort_module_get_title (p->module), p->parameters,
                                 data->self->experiment);
 }
 
@@ -925,6 +927,7 @@ retort_scheduler_run_async (RetortScheduler     *self,
       p = g_new0 (Pending, 1);
       p->module = g_object_ref (module);
       p->id = retort_module_get_id (module);
+      p->parameters = retort_module_dup_parameters (module);
       p->cacheable = kind_is_cacheable (kind);
       p->downstream = g_ptr_array_new ();
       p->sources = g_ptr_array_new ();

@@ -449,6 +449,46 @@ test_subset (Fixture       *fixture,
   g_assert_false (has_event (fixture, other, "queued"));
 }
 
+/* A run uses the parameters as they were when it started: an edit made
+ * meanwhile is the next run's, and never stored under the old hash. */
+static void
+test_edit_while_running (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  RetortModule *source = add_data (fixture);
+  RetortModule *select = add (fixture, "select-columns");
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  RetortTable *table;
+
+  set_json (fixture, select, "columns", "[\"a\"]");
+  connect (fixture, source, 0, select, 0);
+  fixture->scheduler = new_scheduler (fixture);
+
+  retort_scheduler_run_async (fixture->scheduler, NULL, NULL, run_cb, &wait);
+  set_json (fixture, select, "columns", "[\"b\", \"c\"]");
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (wait.error);
+  table = retort_module_run_get_output_table (retort_scheduler_get_run (fixture->scheduler,
+                                                                        retort_module_get_id (select)), 0);
+  g_assert_cmpstr (retort_table_get_column_name (table, 0), ==, "a");
+
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_cmpint (STATE (fixture, select), ==, RETORT_MODULE_STATE_FINISHED);
+  table = retort_module_run_get_output_table (retort_scheduler_get_run (fixture->scheduler,
+                                                                        retort_module_get_id (select)), 0);
+  g_assert_cmpuint (retort_table_get_n_columns (table), ==, 2);
+
+  set_json (fixture, select, "columns", "[\"a\"]");
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_cmpint (STATE (fixture, select), ==, RETORT_MODULE_STATE_CACHED);
+  table = retort_module_run_get_output_table (retort_scheduler_get_run (fixture->scheduler,
+                                                                        retort_module_get_id (select)), 0);
+  g_assert_cmpuint (retort_table_get_n_columns (table), ==, 1);
+  g_assert_cmpstr (retort_table_get_column_name (table, 0), ==, "a");
+}
+
 static gboolean
 cancel_cb (gpointer user_data)
 {
@@ -579,6 +619,7 @@ main (int    argc,
   ADD ("/scheduler/export-always-runs", test_export_always_runs);
   ADD ("/scheduler/console", test_console);
   ADD ("/scheduler/subset", test_subset);
+  ADD ("/scheduler/edit-while-running", test_edit_while_running);
   ADD ("/scheduler/parallel", test_parallel);
   ADD ("/scheduler/cancel", test_cancel);
 #undef ADD
