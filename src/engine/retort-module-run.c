@@ -35,6 +35,9 @@ struct _RetortModuleRun
   RetortPythonRunner     *python;
   RetortConsoleFunc       console_func;
   gpointer                console_data;
+  RetortProgressFunc      progress_func;
+  gpointer                progress_data;
+  GMainContext           *progress_context;
   RetortScriptResult     *script_result;
 };
 
@@ -132,6 +135,7 @@ retort_module_run_unref (RetortModuleRun *run)
   g_clear_object (&run->base_dir);
   g_clear_object (&run->python);
   g_clear_pointer (&run->script_result, retort_script_result_unref);
+  g_clear_pointer (&run->progress_context, g_main_context_unref);
   g_mutex_clear (&run->mutex);
   g_free (run);
 }
@@ -444,6 +448,61 @@ retort_module_run_console (RetortModuleRun *run,
 {
   if (run->console_func != NULL)
     run->console_func (run, stream, text, run->console_data);
+}
+
+void
+retort_module_run_set_progress_func (RetortModuleRun    *run,
+                                     RetortProgressFunc  func,
+                                     gpointer            user_data)
+{
+  run->progress_func = func;
+  run->progress_data = user_data;
+  g_clear_pointer (&run->progress_context, g_main_context_unref);
+  run->progress_context = g_main_context_ref_thread_default ();
+}
+
+typedef struct
+{
+  RetortModuleRun *run;
+  double           fraction;
+} ProgressReport;
+
+static gboolean
+report_progress (gpointer data)
+{
+  ProgressReport *report = data;
+
+  if (report->run->progress_func != NULL)
+    report->run->progress_func (report->run, report->fraction, report->run->progress_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (gpointer data)
+{
+  ProgressReport *report = data;
+
+  retort_module_run_unref (report->run);
+  g_free (report);
+}
+
+void
+retort_module_run_set_progress (RetortModuleRun *run,
+                                double           fraction)
+{
+  ProgressReport *report;
+
+  if (run->progress_func == NULL)
+    return;
+
+  /* Kinds report from their worker threads; the scheduler listens on its
+   * main context. */
+  report = g_new0 (ProgressReport, 1);
+  report->run = retort_module_run_ref (run);
+  report->fraction = CLAMP (fraction, 0.0, 1.0);
+  g_main_context_invoke_full (run->progress_context, G_PRIORITY_DEFAULT, report_progress,
+                              report, progress_report_free);
 }
 
 void

@@ -98,6 +98,18 @@ void                    retort_module_run_console         (RetortModuleRun      
                                                            const char             *stream,
                                                            const char             *text);
 
+/* Progress while running, 0.0 to 1.0: kinds that know how far they are
+ * call retort_module_run_set_progress(), from any thread; the handler set
+ * by the scheduler is called on the main context the handler was set on. */
+typedef void (*RetortProgressFunc) (RetortModuleRun *run,
+                                    double           fraction,
+                                    gpointer         user_data);
+void                    retort_module_run_set_progress_func (RetortModuleRun     *run,
+                                                             RetortProgressFunc   func,
+                                                             gpointer             user_data);
+void                    retort_module_run_set_progress    (RetortModuleRun        *run,
+                                                           double                  fraction);
+
 /* A failed Python run keeps its details for the UI (traceback, line). */
 void                    retort_module_run_set_script_result (RetortModuleRun      *run,
                                                              RetortScriptResult   *result);

@@ -43,6 +43,7 @@ G_DEFINE_FINAL_TYPE (RetortScheduler, retort_scheduler, G_TYPE_OBJECT)
 enum {
   SIGNAL_STATE_CHANGED,
   SIGNAL_CONSOLE,
+  SIGNAL_PROGRESS,
   N_SIGNALS
 };
 
@@ -162,6 +163,9 @@ retort_scheduler_class_init (RetortSchedulerClass *klass)
   signals[SIGNAL_CONSOLE] =
     g_signal_new ("console", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_DOUBLE);
 }
 
 static void
@@ -485,6 +489,27 @@ set_state (RetortScheduler   *self,
 
   entry->state = state;
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, module_id, (int) state);
+
+  /* Every module reports its start and its end; kinds that know more
+   * report in between (retort_module_run_set_progress). */
+  if (state == RETORT_MODULE_STATE_RUNNING)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, module_id, 0.0);
+  else if (state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, module_id, 1.0);
+}
+
+static void
+progress_cb (RetortModuleRun *run,
+             double           fraction,
+             gpointer         user_data)
+{
+  RetortScheduler *self = user_data;
+  Entry *entry = lookup_entry (self, retort_module_run_get_module_id (run));
+
+  /* A report that arrives after the module ended says nothing new. */
+  if (entry->state == RETORT_MODULE_STATE_RUNNING)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, retort_module_run_get_module_id (run),
+                   fraction);
 }
 
 static void
@@ -670,6 +695,8 @@ module_run_cb (GObject      *object,
 
   ok = kind->run_finish (p->run, result, &error);
   data->n_running--;
+  /* Reports still on their way must not reach a scheduler that may be gone. */
+  retort_module_run_set_progress_func (p->run, NULL, NULL);
 
   if (p->python != NULL)
     {
@@ -749,6 +776,7 @@ start (GTask   *task,
       retort_module_run_set_python (p->run, p->python);
     }
   retort_module_run_set_console_func (p->run, console_cb, self);
+  retort_module_run_set_progress_func (p->run, progress_cb, self);
 
   p->cancellable = g_cancellable_new ();
   p->started_us = g_get_monotonic_time ();

@@ -25,6 +25,9 @@ G_DECLARE_FINAL_TYPE (RetortScheduler, retort_scheduler, RETORT, SCHEDULER, GObj
  * Signals (on the main context the scheduler was created on):
  *   state-changed (const char *module_id, RetortModuleState state)
  *   console (const char *module_id, const char *stream, const char *text)
+ *   progress (const char *module_id, double fraction): 0.0 when a module
+ *     starts running, 1.0 when it finished or came from the cache, and what
+ *     the kind reports in between
  */
 RetortScheduler   *retort_scheduler_new            (RetortExperiment   *experiment);
 

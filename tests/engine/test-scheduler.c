@@ -571,6 +571,50 @@ test_states (Fixture       *fixture,
 }
 
 static void
+progress_cb (RetortScheduler *scheduler,
+             const char      *module_id,
+             double           fraction,
+             GPtrArray       *reports)
+{
+  g_ptr_array_add (reports, g_strdup_printf ("%s:%.1f", module_id, fraction));
+}
+
+/* Every module reports its start (0) and end (1); a cached one its end. */
+static void
+test_progress (Fixture       *fixture,
+               gconstpointer  data)
+{
+  RetortModule *source = add_data (fixture);
+  RetortModule *select = add (fixture, "select-columns");
+  g_autoptr(GPtrArray) reports = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *start = g_strdup_printf ("%s:0.0", retort_module_get_id (select));
+  g_autofree char *end = g_strdup_printf ("%s:1.0", retort_module_get_id (select));
+  g_autoptr(GError) error = NULL;
+
+  set_json (fixture, select, "columns", "[\"a\"]");
+  connect (fixture, source, 0, select, 0);
+  fixture->scheduler = new_scheduler (fixture);
+  g_signal_connect (fixture->scheduler, "progress", G_CALLBACK (progress_cb), reports);
+
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (reports->len, ==, 4);
+  {
+    guint start_index, end_index;
+
+    g_assert_true (g_ptr_array_find_with_equal_func (reports, start, g_str_equal, &start_index));
+    g_assert_true (g_ptr_array_find_with_equal_func (reports, end, g_str_equal, &end_index));
+    g_assert_cmpuint (start_index, <, end_index);
+  }
+
+  g_ptr_array_set_size (reports, 0);
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (reports->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (reports, end, g_str_equal, NULL));
+}
+
+static void
 console_cb (RetortScheduler *scheduler,
             const char      *module_id,
             const char      *stream,
@@ -613,6 +657,7 @@ main (int    argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/scheduler/states", test_states);
+  ADD ("/scheduler/progress", test_progress);
   ADD ("/scheduler/cache", test_cache);
   ADD ("/scheduler/failure", test_failure);
   ADD ("/scheduler/import-file-changed", test_import_file_changed);
