@@ -1926,12 +1926,34 @@ retort_python_runner_class_init (RetortPythonRunnerClass *klass)
   signal (SIGPIPE, SIG_IGN);
 }
 
+/* $RETORT_RUNNER, else the runner of an uninstalled build (src/retort
+ * beside src/runner/retort-runner), else the installed one. */
+static char *
+find_runner_program (void)
+{
+  const char *program = g_getenv ("RETORT_RUNNER");
+  g_autofree char *exe = NULL;
+
+  if (program != NULL && program[0] != '\0')
+    return g_strdup (program);
+
+  exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (exe);
+      g_autofree char *candidate = g_build_filename (dir, "runner", "retort-runner", NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&candidate);
+    }
+
+  return g_strdup (RETORT_RUNNER_PATH);
+}
+
 static void
 retort_python_runner_init (RetortPythonRunner *self)
 {
-  const char *program = g_getenv ("RETORT_RUNNER");
-
-  self->program = g_strdup (program != NULL && program[0] != '\0' ? program : RETORT_RUNNER_PATH);
+  self->program = find_runner_program ();
   self->sandbox_enabled = TRUE;
   g_queue_init (&self->pending);
 }

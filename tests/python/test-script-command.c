@@ -113,6 +113,35 @@ test_bad_arguments (void)
   g_assert_nonnull (strstr (missing->err, "/nonexistent/in.csv"));
 }
 
+/* Run from the build tree without RETORT_RUNNER, `retort` finds the
+ * runner built beside it (as build-aux/dev run and developers do). */
+static void
+test_finds_build_runner (void)
+{
+  g_autofree char *script = write_file (tmp_dir, "hello.py",
+    "def azureml_main():\n"
+    "    print('hello from the build tree')\n");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "RETORT_RUNNER");
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("RETORT_EXE"), "script",
+                                         script, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (out, ==, "hello from the build tree\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -125,6 +154,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/script-command/success", test_success);
+  g_test_add_func ("/script-command/finds-build-runner", test_finds_build_runner);
   g_test_add_func ("/script-command/empty-result", test_empty_result);
   g_test_add_func ("/script-command/script-error", test_script_error);
   g_test_add_func ("/script-command/bad-arguments", test_bad_arguments);
