@@ -25,6 +25,9 @@ static const struct {
   { "app.quit", { "<Primary>q", NULL } },
   { "app.preferences", { "<Primary>comma", NULL } },
   { "win.open", { "<Primary>o", NULL } },
+  { "win.run", { "F5", NULL } },
+  { "win.undo", { "<Primary>z", NULL } },
+  { "win.redo", { "<Primary><Shift>z", NULL } },
   { "window.close", { "<Primary>w", NULL } },
 };
 

@@ -5,8 +5,11 @@
 
 #include <glib/gi18n.h>
 
+#include "retort-canvas.h"
 #include "retort-column-summary.h"
 #include "retort-csv.h"
+#include "retort-experiment.h"
+#include "retort-scheduler.h"
 #include "retort-summary-page.h"
 #include "retort-window.h"
 
@@ -24,11 +27,20 @@ struct _RetortWindow
   GtkSpinner           *spinner;
   RetortSummaryPage    *summary_page;
   AdwStatusPage        *error_page;
+  RetortCanvas         *canvas;
+  GtkWidget            *run_button;
+  GtkWidget            *stop_button;
 
   GSettings            *settings;
   GtkFileChooserNative *file_chooser;
   GCancellable         *load_cancellable;
   guint                 loading_page_source;
+
+  /* The experiment shown on the canvas page, and what runs it. */
+  RetortExperiment     *experiment;
+  char                 *experiment_name;
+  RetortScheduler      *scheduler;
+  GCancellable         *run_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (RetortWindow, retort_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -194,6 +206,167 @@ read_csv_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+is_experiment_file (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  return basename != NULL && g_str_has_suffix (basename, ".retort");
+}
+
+static gboolean
+retort_window_is_running (RetortWindow *self)
+{
+  return self->run_cancellable != NULL;
+}
+
+static void
+retort_window_update_actions (RetortWindow *self)
+{
+  gboolean has_experiment = self->experiment != NULL;
+  gboolean running = retort_window_is_running (self);
+
+  /* Run and Stop mean nothing for a CSV file. */
+  gtk_widget_set_visible (self->run_button, has_experiment);
+  gtk_widget_set_visible (self->stop_button, has_experiment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_experiment && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 has_experiment && retort_experiment_can_undo (self->experiment));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 has_experiment && retort_experiment_can_redo (self->experiment));
+}
+
+static void
+retort_window_update_experiment_title (RetortWindow *self)
+{
+  guint n_modules;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->experiment == NULL)
+    return;
+
+  n_modules = retort_experiment_get_n_modules (self->experiment);
+  /* Translators: marks a document with unsaved changes; %s is its name */
+  title = retort_experiment_get_modified (self->experiment)
+          ? g_strdup_printf (_("• %s"), self->experiment_name)
+          : g_strdup (self->experiment_name);
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u module", "%u modules", n_modules),
+                              n_modules);
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static void
+experiment_changed_cb (RetortWindow *self)
+{
+  retort_window_update_experiment_title (self);
+  retort_window_update_actions (self);
+}
+
+static void
+retort_window_stop_run (RetortWindow *self)
+{
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+static gboolean
+retort_window_load_experiment (RetortWindow  *self,
+                               GFile         *file,
+                               GError       **error)
+{
+  g_autoptr(RetortExperiment) experiment = retort_experiment_load (file, error);
+
+  if (experiment == NULL)
+    return FALSE;
+
+  retort_window_stop_run (self);
+  if (self->experiment != NULL)
+    g_signal_handlers_disconnect_by_data (self->experiment, self);
+  g_set_object (&self->experiment, experiment);
+  g_clear_object (&self->scheduler);
+  self->scheduler = retort_scheduler_new (experiment);
+  g_free (self->experiment_name);
+  self->experiment_name = dup_display_name (file);
+
+  retort_canvas_set_experiment (self->canvas, experiment);
+  retort_canvas_set_scheduler (self->canvas, self->scheduler);
+  g_signal_connect_object (experiment, "changed", G_CALLBACK (experiment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_stack_set_visible_child_name (self->stack, "experiment");
+  retort_window_update_experiment_title (self);
+  retort_window_update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+
+  return TRUE;
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(RetortWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Failures show on the failing module's badge. */
+  if (!retort_scheduler_run_finish (RETORT_SCHEDULER (object), result, &error))
+    g_debug ("The run ended: %s", error->message);
+
+  g_clear_object (&self->run_cancellable);
+  retort_window_update_actions (self);
+}
+
+static void
+retort_window_run_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+
+  if (self->scheduler == NULL || retort_window_is_running (self))
+    return;
+
+  self->run_cancellable = g_cancellable_new ();
+  retort_scheduler_run_async (self->scheduler, NULL, self->run_cancellable, run_cb,
+                              g_object_ref (self));
+  retort_window_update_actions (self);
+}
+
+static void
+retort_window_stop_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  retort_window_stop_run (RETORT_WINDOW (widget));
+}
+
+static void
+retort_window_undo_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+
+  if (self->experiment != NULL)
+    retort_experiment_undo (self->experiment);
+}
+
+static void
+retort_window_redo_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+
+  if (self->experiment != NULL)
+    retort_experiment_redo (self->experiment);
+}
+
 void
 retort_window_open_file_async (RetortWindow        *self,
                                GFile               *file,
@@ -219,6 +392,25 @@ retort_window_open_file_async (RetortWindow        *self,
   task = g_task_new (self, self->load_cancellable, callback, user_data);
   g_task_set_source_tag (task, retort_window_open_file_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+
+  if (is_experiment_file (file))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Documents are small: loading on the main thread takes milliseconds. */
+      retort_window_stop_loading (self);
+      g_clear_object (&self->load_cancellable);
+      if (!retort_window_load_experiment (self, file, &error))
+        {
+          g_autofree char *name = dup_display_name (file);
+
+          retort_window_show_error (self, name, error);
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
+      else
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   display_name = dup_display_name (file);
   /* Translators: shown while a file is read; %s is its name */
@@ -277,6 +469,7 @@ retort_window_open_action (GtkWidget  *widget,
 {
   RetortWindow *self = RETORT_WINDOW (widget);
   g_autoptr(GtkFileFilter) csv_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) experiment_filter = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
 
   if (self->file_chooser != NULL)
@@ -291,16 +484,19 @@ retort_window_open_action (GtkWidget  *widget,
   gtk_file_filter_add_pattern (csv_filter, "*.csv");
   gtk_file_filter_add_pattern (csv_filter, "*.tsv");
   gtk_file_filter_add_pattern (csv_filter, "*.txt");
+  gtk_file_filter_set_name (experiment_filter, _("Retort Experiments"));
+  gtk_file_filter_add_pattern (experiment_filter, "*.retort");
   gtk_file_filter_set_name (all_filter, _("All Files"));
   gtk_file_filter_add_pattern (all_filter, "*");
 
-  self->file_chooser = gtk_file_chooser_native_new (_("Open a CSV File"),
+  self->file_chooser = gtk_file_chooser_native_new (_("Open a File"),
                                                     GTK_WINDOW (self),
                                                     GTK_FILE_CHOOSER_ACTION_OPEN,
                                                     _("_Open"),
                                                     _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), csv_filter);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), experiment_filter);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), all_filter);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->file_chooser), csv_filter);
   g_signal_connect_object (self->file_chooser, "response",
@@ -361,6 +557,7 @@ retort_window_close_request (GtkWindow *window)
 
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
+  retort_window_stop_run (self);
 
   if (self->settings != NULL)
     retort_window_save_state (self);
@@ -381,6 +578,13 @@ retort_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->loading_page_source, g_source_remove);
   g_clear_object (&self->settings);
+  retort_window_stop_run (self);
+  g_clear_object (&self->run_cancellable);
+  if (self->experiment != NULL)
+    g_signal_handlers_disconnect_by_data (self->experiment, self);
+  g_clear_object (&self->experiment);
+  g_clear_object (&self->scheduler);
+  g_clear_pointer (&self->experiment_name, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_WINDOW);
 
@@ -399,6 +603,7 @@ retort_window_class_init (RetortWindowClass *klass)
   window_class->close_request = retort_window_close_request;
 
   g_type_ensure (RETORT_TYPE_SUMMARY_PAGE);
+  g_type_ensure (RETORT_TYPE_CANVAS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/retort/Retort/ui/retort-window.ui");
@@ -408,8 +613,15 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, stop_button);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, retort_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, retort_window_run_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, retort_window_stop_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, retort_window_undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, retort_window_redo_action);
 }
 
 static void
@@ -418,6 +630,7 @@ retort_window_init (RetortWindow *self)
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  retort_window_update_actions (self);
 
   drop_target = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect_object (drop_target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);

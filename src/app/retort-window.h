@@ -13,9 +13,10 @@ G_DECLARE_FINAL_TYPE (RetortWindow, retort_window, RETORT, WINDOW, AdwApplicatio
 
 RetortWindow *retort_window_new              (RetortApplication    *application);
 
-/* Reads @file as CSV on a worker thread and shows its summary, or the
- * error that names file, line and column. Opening another file cancels a
- * read still in progress. */
+/* A .retort experiment is loaded (on the main thread: documents are small)
+ * and shown on the canvas; anything else is read as CSV on a worker thread
+ * and shown as its summary. Errors show on the error page, naming file, line
+ * and column. Opening another file cancels a read still in progress. */
 void          retort_window_open_file        (RetortWindow         *self,
                                               GFile                *file);
 /* The same, with a callback once the page shows the result. */

@@ -12,6 +12,8 @@
 #include <adwaita.h>
 
 #include "retort-application.h"
+#include "retort-canvas.h"
+#include "retort-module-widget.h"
 #include "retort-table.h"
 #include "retort-window.h"
 
@@ -509,6 +511,265 @@ test_quit (void)
   g_assert_true (wait_until (has_no_windows, NULL));
 }
 
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames_drawn (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+/* Layout happens on the frame clock: waits until @widget has been laid out again. */
+static void
+wait_for_layout (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
+
+  g_assert_true (wait_until (two_frames_drawn, &frames));
+  gtk_widget_remove_tick_callback (widget, id);
+  wait_for_idle ();
+}
+
+static RetortCanvas *
+open_pima_experiment (RetortWindow *window)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("RETORT_SHARED_DATASETS"),
+                                            "pima-feature-importance.retort", NULL);
+  g_autoptr(GError) error = NULL;
+  RetortCanvas *canvas;
+
+  g_assert_true (open_file (window, path, &error));
+  g_assert_no_error (error);
+
+  canvas = find_descendant (GTK_WIDGET (window), RETORT_TYPE_CANVAS);
+  g_assert_nonnull (canvas);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (canvas)));
+  wait_for_layout (GTK_WIDGET (canvas));
+
+  return canvas;
+}
+
+/* Where @widget's top left corner is, in @canvas's coordinates. */
+static graphene_point_t
+widget_origin (RetortCanvas *canvas,
+               GtkWidget    *widget)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (canvas),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+  return point;
+}
+
+static graphene_point_t
+port_center (RetortCanvas *canvas,
+             GtkWidget    *module,
+             gboolean      output,
+             guint         index)
+{
+  GtkWidget *port = retort_module_widget_get_port (RETORT_MODULE_WIDGET (module), output, index);
+  graphene_point_t point;
+
+  g_assert_nonnull (port);
+  g_assert_true (gtk_widget_compute_point (port, GTK_WIDGET (canvas),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (port) / 2.f,
+                                                                 gtk_widget_get_height (port) / 2.f),
+                                           &point));
+  return point;
+}
+
+/* A .retort opens on the canvas: a card per module, the document's name as title. */
+static void
+test_open_experiment_shows_canvas (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  g_autoptr(GPtrArray) modules = g_ptr_array_new ();
+  RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
+  GtkWidget *source;
+  GtkWidget *script;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "pima-feature-importance.retort");
+
+  collect_descendants (GTK_WIDGET (canvas), RETORT_TYPE_MODULE_WIDGET, modules);
+  g_assert_cmpuint (modules->len, ==, 2);
+  g_assert_cmpuint (retort_experiment_get_connections (experiment)->len, ==, 1);
+
+  source = retort_canvas_get_module_widget (canvas, "m1");
+  script = retort_canvas_get_module_widget (canvas, "m2");
+  g_assert_nonnull (source);
+  g_assert_nonnull (script);
+  g_assert_cmpstr (retort_module_get_title (retort_module_widget_get_module (RETORT_MODULE_WIDGET (source))),
+                   ==, "Pima Indians Diabetes");
+  g_assert_cmpstr (retort_module_get_title (retort_module_widget_get_module (RETORT_MODULE_WIDGET (script))),
+                   ==, "Rank Features");
+  g_assert_true (gtk_widget_get_mapped (source));
+  g_assert_true (gtk_widget_get_mapped (script));
+
+  /* The dataset sits above the script, as in the document (y 40 and 200). */
+  g_assert_cmpfloat (widget_origin (canvas, source).y, <, widget_origin (canvas, script).y);
+  g_assert_cmpfloat (widget_origin (canvas, script).y - widget_origin (canvas, source).y,
+                     ==, 160);
+
+  /* A port's tooltip names it and its type. */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (retort_module_widget_get_port (RETORT_MODULE_WIDGET (source),
+                                                                               TRUE, 0)),
+                   ==, "Dataset (Dataset)");
+
+  destroy_window (window);
+}
+
+static gboolean
+run_is_over (gpointer data)
+{
+  RetortCanvas *canvas = data;
+  const char *ids[] = { "m1", "m2" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      RetortModuleState state =
+        retort_module_widget_get_state (RETORT_MODULE_WIDGET (retort_canvas_get_module_widget (canvas, ids[i])));
+
+      if (state != RETORT_MODULE_STATE_FINISHED && state != RETORT_MODULE_STATE_CACHED
+          && state != RETORT_MODULE_STATE_FAILED && state != RETORT_MODULE_STATE_CANCELLED)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+wait_long_until (Condition condition,
+                 gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+/* Run (F5) runs every module and the badges follow. */
+static void
+test_run_experiment_updates_badges (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (wait_long_until (run_is_over, canvas));
+  wait_for_idle ();
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%u", i);
+      RetortModuleState state =
+        retort_module_widget_get_state (RETORT_MODULE_WIDGET (retort_canvas_get_module_widget (canvas, id)));
+
+      g_assert_true (state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED);
+    }
+
+  destroy_window (window);
+}
+
+/* Moving a module is an undoable command; the card follows the model both ways. */
+static void
+test_move_module_and_undo (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
+  GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
+  graphene_point_t before = widget_origin (canvas, script);
+  graphene_point_t after;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (retort_experiment_move_module (experiment, "m2", 200, 216, &error));
+  g_assert_no_error (error);
+  wait_for_layout (GTK_WIDGET (canvas));
+  after = widget_origin (canvas, script);
+  g_assert_cmpfloat (after.x - before.x, ==, 160);
+  g_assert_cmpfloat (after.y - before.y, ==, 16);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+  after = widget_origin (canvas, script);
+  g_assert_cmpfloat (after.x, ==, before.x);
+  g_assert_cmpfloat (after.y, ==, before.y);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_cmpfloat (widget_origin (canvas, script).x - before.x, ==, 160);
+
+  destroy_window (window);
+}
+
+/* The connection is drawn: the middle of its curve is not background. */
+static void
+test_canvas_draws_connection (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  GtkWidget *source = retort_canvas_get_module_widget (canvas, "m1");
+  GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
+  graphene_point_t from = port_center (canvas, source, TRUE, 0);
+  graphene_point_t to = port_center (canvas, script, FALSE, 0);
+  int width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (canvas));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (canvas));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  GskRenderer *renderer;
+  int mx, my, max_difference = 0;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (canvas)));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc (width * height * 4);
+  gdk_texture_download (texture, pixels, width * 4);
+
+  /* The curve's control points are symmetric: it passes through the midpoint. */
+  mx = (int) ((from.x + to.x) / 2);
+  my = (int) ((from.y + to.y) / 2);
+  g_assert_cmpint (mx, >, 2);
+  g_assert_cmpint (my, >, 2);
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++)
+      {
+        const guchar *pixel = pixels + ((my + dy) * width + (mx + dx)) * 4;
+        /* The top left corner is plain background (the grid starts further in). */
+        const guchar *background = pixels + (1 * width + 1) * 4;
+
+        for (int c = 0; c < 3; c++)
+          max_difference = MAX (max_difference, ABS ((int) pixel[c] - (int) background[c]));
+      }
+  g_assert_cmpint (max_difference, >, 40);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +804,10 @@ main (int   argc,
   g_test_add_func ("/app/open-csv", test_open_csv_shows_summary);
   g_test_add_func ("/app/open-dialog", test_open_dialog);
   g_test_add_func ("/app/open-bad-csv", test_open_bad_csv_shows_error);
+  g_test_add_func ("/app/open-experiment", test_open_experiment_shows_canvas);
+  g_test_add_func ("/app/run-experiment", test_run_experiment_updates_badges);
+  g_test_add_func ("/app/move-module-undo", test_move_module_and_undo);
+  g_test_add_func ("/app/canvas-draws-connection", test_canvas_draws_connection);
   g_test_add_func ("/app/window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/app/quit", test_quit);
 
