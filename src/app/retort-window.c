@@ -125,6 +125,8 @@ show_loading_page_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void retort_window_close_experiment (RetortWindow *self);
+
 /* Shows @page_name with the file's name as the title of the window. */
 static void
 retort_window_show_page (RetortWindow *self,
@@ -132,6 +134,9 @@ retort_window_show_page (RetortWindow *self,
                          const char   *display_name,
                          const char   *subtitle)
 {
+  /* Another file replaces the experiment: Run and Undo must not reach it. */
+  retort_window_close_experiment (self);
+
   adw_window_title_set_title (self->window_title, display_name);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), display_name);
@@ -271,6 +276,22 @@ retort_window_stop_run (RetortWindow *self)
 {
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
+}
+
+static void
+retort_window_close_experiment (RetortWindow *self)
+{
+  if (self->experiment == NULL)
+    return;
+
+  retort_window_stop_run (self);
+  g_signal_handlers_disconnect_by_data (self->experiment, self);
+  retort_canvas_set_scheduler (self->canvas, NULL);
+  retort_canvas_set_experiment (self->canvas, NULL);
+  g_clear_object (&self->experiment);
+  g_clear_object (&self->scheduler);
+  g_clear_pointer (&self->experiment_name, g_free);
+  retort_window_update_actions (self);
 }
 
 static gboolean

@@ -630,6 +630,20 @@ test_open_experiment_shows_canvas (void)
   destroy_window (window);
 }
 
+static GtkWidget *
+find_action_button (RetortWindow *window,
+                    const char   *action)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_descendants (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), action) == 0)
+      return g_ptr_array_index (buttons, i);
+
+  g_assert_not_reached ();
+}
+
 static gboolean
 run_is_over (gpointer data)
 {
@@ -673,6 +687,9 @@ test_run_experiment_updates_badges (void)
   RetortWindow *window = create_window ();
   RetortCanvas *canvas = open_pima_experiment (window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  /* The run completes from the main loop at the earliest: it is running now. */
+  g_assert_true (gtk_widget_get_sensitive (find_action_button (window, "win.stop")));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (window, "win.run")));
   g_assert_true (wait_long_until (run_is_over, canvas));
   wait_for_idle ();
 
@@ -684,6 +701,9 @@ test_run_experiment_updates_badges (void)
 
       g_assert_true (state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED);
     }
+  g_assert_true (gtk_widget_get_visible (find_action_button (window, "win.run")));
+  g_assert_true (gtk_widget_get_sensitive (find_action_button (window, "win.run")));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (window, "win.stop")));
 
   destroy_window (window);
 }
@@ -717,6 +737,46 @@ test_move_module_and_undo (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
   wait_for_layout (GTK_WIDGET (canvas));
   g_assert_cmpfloat (widget_origin (canvas, script).x - before.x, ==, 160);
+
+  destroy_window (window);
+}
+
+/* Zooming scales the cards about the canvas; the model does not change. */
+static void
+test_canvas_zoom (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
+  RetortModule *module = retort_module_widget_get_module (RETORT_MODULE_WIDGET (script));
+  graphene_rect_t before, after;
+
+  g_assert_true (gtk_widget_compute_bounds (script, GTK_WIDGET (canvas), &before));
+  retort_canvas_set_zoom (canvas, 2.0);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (gtk_widget_compute_bounds (script, GTK_WIDGET (canvas), &after));
+  g_assert_cmpfloat_with_epsilon (after.size.width, 2 * before.size.width, 0.01);
+  g_assert_cmpfloat_with_epsilon (after.size.height, 2 * before.size.height, 0.01);
+  g_assert_cmpfloat (retort_module_get_x (module), ==, 40);
+  g_assert_false (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+
+  destroy_window (window);
+}
+
+/* A CSV opened after an experiment replaces it: no Run, no Undo into it. */
+static void
+test_csv_after_experiment (void)
+{
+  RetortWindow *window = create_window ();
+  g_autofree char *path = g_build_filename (g_getenv ("RETORT_SHARED_DATASETS"), "iris.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  open_pima_experiment (window);
+  g_assert_true (open_file (window, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "iris.csv");
+  g_assert_false (gtk_widget_get_visible (find_action_button (window, "win.run")));
+  g_assert_false (gtk_widget_get_visible (find_action_button (window, "win.stop")));
 
   destroy_window (window);
 }
@@ -808,6 +868,8 @@ main (int   argc,
   g_test_add_func ("/app/run-experiment", test_run_experiment_updates_badges);
   g_test_add_func ("/app/move-module-undo", test_move_module_and_undo);
   g_test_add_func ("/app/canvas-draws-connection", test_canvas_draws_connection);
+  g_test_add_func ("/app/canvas-zoom", test_canvas_zoom);
+  g_test_add_func ("/app/csv-after-experiment", test_csv_after_experiment);
   g_test_add_func ("/app/window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/app/quit", test_quit);
 
