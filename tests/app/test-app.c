@@ -198,6 +198,9 @@ test_accelerators (void)
     { "app.quit", "<Control>q" },
     { "app.preferences", "<Control>comma" },
     { "win.open", "<Control>o" },
+    { "win.run", "F5" },
+    { "win.undo", "<Control>z" },
+    { "win.redo", "<Shift><Control>z" },
     { "win.show-help-overlay", "<Control>question" },
   };
 
