@@ -231,6 +231,10 @@ retort_window_update_actions (RetortWindow *self)
   gboolean has_experiment = self->experiment != NULL;
   gboolean running = retort_window_is_running (self);
 
+  /* A run cancelled by closing the window ends after its widgets are gone. */
+  if (self->run_button == NULL)
+    return;
+
   /* Run and Stop mean nothing for a CSV file. */
   gtk_widget_set_visible (self->run_button, has_experiment);
   gtk_widget_set_visible (self->stop_button, has_experiment);

@@ -711,6 +711,37 @@ test_run_experiment_updates_badges (void)
   destroy_window (window);
 }
 
+static gboolean
+run_button_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (find_action_button (data, "win.run"));
+}
+
+/* Stop cancels the run; Run is offered again once it has wound down, and
+ * closing the window in the middle of a run is fine too. */
+static void
+test_stop_run (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (wait_long_until (run_button_sensitive, window));
+  wait_for_idle ();
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%u", i);
+      GtkWidget *module = retort_canvas_get_module_widget (canvas, id);
+
+      g_assert_cmpint (retort_module_widget_get_state (RETORT_MODULE_WIDGET (module)),
+                       !=, RETORT_MODULE_STATE_RUNNING);
+    }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  destroy_window (window);
+}
+
 /* Moving a module is an undoable command; the card follows the model both ways. */
 static void
 test_move_module_and_undo (void)
@@ -869,6 +900,7 @@ main (int   argc,
   g_test_add_func ("/app/open-bad-csv", test_open_bad_csv_shows_error);
   g_test_add_func ("/app/open-experiment", test_open_experiment_shows_canvas);
   g_test_add_func ("/app/run-experiment", test_run_experiment_updates_badges);
+  g_test_add_func ("/app/stop-run", test_stop_run);
   g_test_add_func ("/app/move-module-undo", test_move_module_and_undo);
   g_test_add_func ("/app/canvas-draws-connection", test_canvas_draws_connection);
   g_test_add_func ("/app/canvas-zoom", test_canvas_zoom);
