@@ -12,6 +12,8 @@
 
 #define MIN_ZOOM 0.25
 #define MAX_ZOOM 2.5
+/* One scroll wheel notch zooms by this much. */
+#define ZOOM_FACTOR 1.1
 /* Pixels a scroll wheel notch pans by. */
 #define SCROLL_STEP 32.0
 
@@ -30,6 +32,11 @@ struct _RetortCanvas
   double             zoom;
   /* Centres the modules the first time the canvas has a size. */
   gboolean           needs_centering;
+
+  /* Where the pointer is, for zooming about it. */
+  gboolean           has_pointer;
+  double             pointer_x;
+  double             pointer_y;
 
   double             pan_start_x;
   double             pan_start_y;
@@ -445,8 +452,8 @@ zoom_at (RetortCanvas *self,
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
   retort_canvas_from_screen (self, sx, sy, &x, &y);
   self->zoom = zoom;
-  self->pan_x = sx - x * zoom;
-  self->pan_y = sy - y * zoom;
+  self->pan_x = round (sx - x * zoom);
+  self->pan_y = round (sy - y * zoom);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -492,6 +499,23 @@ pan_end_cb (RetortCanvas   *self,
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
 }
 
+static void
+pointer_motion_cb (RetortCanvas             *self,
+                   double                    x,
+                   double                    y,
+                   GtkEventControllerMotion *controller)
+{
+  self->has_pointer = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+}
+
+static void
+pointer_leave_cb (RetortCanvas *self)
+{
+  self->has_pointer = FALSE;
+}
+
 static gboolean
 scroll_cb (RetortCanvas             *self,
            double                    dx,
@@ -503,26 +527,16 @@ scroll_cb (RetortCanvas             *self,
 
   if (state & GDK_CONTROL_MASK)
     {
-      GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
       double sx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
       double sy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
 
-      if (event != NULL)
+      /* Zoom about the pointer; scroll events may carry no position. */
+      if (self->has_pointer)
         {
-          GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
-          graphene_point_t point;
-          double ex, ey, nx, ny;
-
-          gdk_event_get_position (event, &ex, &ey);
-          gtk_native_get_surface_transform (native, &nx, &ny);
-          if (gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
-                                        &GRAPHENE_POINT_INIT (ex - nx, ey - ny), &point))
-            {
-              sx = point.x;
-              sy = point.y;
-            }
+          sx = self->pointer_x;
+          sy = self->pointer_y;
         }
-      zoom_at (self, self->zoom * pow (1.1, -dy), sx, sy);
+      zoom_at (self, self->zoom * pow (ZOOM_FACTOR, -dy), sx, sy);
       return GDK_EVENT_STOP;
     }
 
@@ -663,6 +677,7 @@ retort_canvas_init (RetortCanvas *self)
   GtkGesture *pan;
   GtkGesture *move;
   GtkEventController *scroll;
+  GtkEventController *motion;
 
   self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->zoom = 1.0;
@@ -690,6 +705,12 @@ retort_canvas_init (RetortCanvas *self)
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (scroll_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_swapped (motion, "enter", G_CALLBACK (pointer_motion_cb), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (pointer_motion_cb), self);
+  g_signal_connect_swapped (motion, "leave", G_CALLBACK (pointer_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 GtkWidget *
