@@ -7,6 +7,7 @@
 
 #include "retort-experiment.h"
 #include "retort-module-run-private.h"
+#include "retort-parameter-private.h"
 
 typedef struct
 {
@@ -176,92 +177,39 @@ get_value (RetortModuleRun *run,
   return node;
 }
 
-/* A number, a boolean or a string; NULL for anything else. */
-static JsonNode *
-get_scalar (RetortModuleRun *run,
-            const char      *name)
-{
-  JsonNode *node = get_value (run, name);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? node : NULL;
-}
-
 const char *
 retort_module_run_get_string (RetortModuleRun *run,
                               const char      *name)
 {
-  JsonNode *node = get_scalar (run, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return _retort_parameter_string (get_value (run, name));
 }
 
-/* The numeric getters accept 600.0 as well as 600: JSON has one kind of
- * number. */
 gint64
 retort_module_run_get_int (RetortModuleRun *run,
                            const char      *name)
 {
-  JsonNode *node = get_scalar (run, name);
-
-  return node != NULL ? json_node_get_int (node) : 0;
+  return _retort_parameter_int (get_value (run, name));
 }
 
 double
 retort_module_run_get_double (RetortModuleRun *run,
                               const char      *name)
 {
-  JsonNode *node = get_scalar (run, name);
-
-  return node != NULL ? json_node_get_double (node) : 0.0;
+  return _retort_parameter_double (get_value (run, name));
 }
 
 gboolean
 retort_module_run_get_bool (RetortModuleRun *run,
                             const char      *name)
 {
-  JsonNode *node = get_scalar (run, name);
-
-  return node != NULL ? json_node_get_boolean (node) : FALSE;
+  return _retort_parameter_bool (get_value (run, name));
 }
 
 char **
 retort_module_run_dup_strv (RetortModuleRun *run,
                             const char      *name)
 {
-  JsonNode *node = get_value (run, name);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (element)
-              && json_node_get_value_type (element) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (element));
-        }
-    }
-  else if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
-           && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      /* `retort run --set M.columns=a,b` gives a plain string. */
-      g_auto(GStrv) parts = g_strsplit (json_node_get_string (node), ",", -1);
-
-      for (guint i = 0; parts[i] != NULL; i++)
-        {
-          g_strstrip (parts[i]);
-          if (parts[i][0] != '\0')
-            g_strv_builder_add (builder, parts[i]);
-        }
-    }
-
-  return g_strv_builder_end (builder);
+  return _retort_parameter_dup_strv (get_value (run, name));
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "retort-experiment-private.h"
 #include "retort-module-private.h"
+#include "retort-parameter-private.h"
 
 struct _RetortModule
 {
@@ -204,71 +205,35 @@ const char *
 retort_module_get_string (RetortModule *self,
                           const char   *name)
 {
-  JsonNode *node = retort_module_get_parameter (self, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return _retort_parameter_string (retort_module_get_parameter (self, name));
 }
 
 gint64
 retort_module_get_int (RetortModule *self,
                        const char   *name)
 {
-  JsonNode *node = retort_module_get_parameter (self, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-
-  return json_node_get_int (node);
+  return _retort_parameter_int (retort_module_get_parameter (self, name));
 }
 
 double
 retort_module_get_double (RetortModule *self,
                           const char   *name)
 {
-  JsonNode *node = retort_module_get_parameter (self, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-
-  return json_node_get_double (node);
+  return _retort_parameter_double (retort_module_get_parameter (self, name));
 }
 
 gboolean
 retort_module_get_bool (RetortModule *self,
                         const char   *name)
 {
-  JsonNode *node = retort_module_get_parameter (self, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  return json_node_get_boolean (node);
+  return _retort_parameter_bool (retort_module_get_parameter (self, name));
 }
 
 char **
 retort_module_dup_strv (RetortModule *self,
                         const char   *name)
 {
-  JsonNode *node = retort_module_get_parameter (self, name);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          const char *item = json_array_get_string_element (array, i);
-
-          if (item != NULL)
-            g_strv_builder_add (builder, item);
-        }
-    }
-
-  return g_strv_builder_end (builder);
+  return _retort_parameter_dup_strv (retort_module_get_parameter (self, name));
 }
 
 JsonObject *
