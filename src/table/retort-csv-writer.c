@@ -47,14 +47,17 @@ sink_flush (Sink *sink)
   g_string_truncate (sink->out, 0);
 }
 
-/* Quotes only where needed (RFC 4180): the delimiter, a quote or a line break. */
+/* Quotes only where needed (RFC 4180): the delimiter, a quote or a line
+ * break, or when @quote_bom and the text starts with a byte-order mark (at the
+ * start of the file a reader would take it for the file's BOM and drop it). */
 static void
 append_text (GString    *out,
              const char *text,
              gsize       length,
-             char        delimiter)
+             char        delimiter,
+             gboolean    quote_bom)
 {
-  gboolean needs_quotes = FALSE;
+  gboolean needs_quotes = quote_bom && length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0;
 
   for (gsize i = 0; i < length && !needs_quotes; i++)
     needs_quotes = text[i] == delimiter || text[i] == '"' || text[i] == '\n' || text[i] == '\r';
@@ -108,7 +111,7 @@ append_cell (GString      *out,
         gsize length;
         const char *text = retort_column_get_string (column, row, &length);
 
-        append_text (out, text, length, delimiter);
+        append_text (out, text, length, delimiter, FALSE);
       }
       break;
 
@@ -165,7 +168,7 @@ write_table (RetortTable *table,
 
       if (i > 0)
         g_string_append_c (sink->out, delimiter);
-      append_text (sink->out, name, strlen (name), delimiter);
+      append_text (sink->out, name, strlen (name), delimiter, i == 0);
     }
   end_line (sink->out, 0, n_columns);
 
