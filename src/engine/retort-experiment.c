@@ -501,7 +501,10 @@ retort_experiment_end_group (RetortExperiment *self)
       return;
     }
 
+  /* The edits inside emitted "changed" while undo was not yet possible:
+   * once more now that the group is one undo step. */
   record (self, group, FALSE);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 gboolean

@@ -5,11 +5,16 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "retort-application.h"
 #include "retort-canvas.h"
@@ -864,6 +869,505 @@ test_canvas_draws_connection (void)
   destroy_window (window);
 }
 
+
+/* Real pointer and keyboard input, through the X server (xdotool), so the
+ * canvas's gestures are tested as a user drives them. */
+static gboolean
+can_drive_pointer (void)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  return xdotool != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+#else
+  return FALSE;
+#endif
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  int wait_status;
+  va_list args;
+
+  g_ptr_array_add (argv, g_find_program_in_path ("xdotool"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  wait_for_idle ();
+}
+
+/* A point of @canvas on the X screen, as text for xdotool. */
+static void
+screen_point (RetortCanvas     *canvas,
+              graphene_point_t  point,
+              char              x[16],
+              char              y[16])
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (canvas));
+  GdkSurface *surface = gtk_native_get_surface (native);
+  Display *display = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
+  graphene_point_t in_native;
+  double tx, ty;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (native), &point,
+                                           &in_native));
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  XTranslateCoordinates (display, gdk_x11_surface_get_xid (surface), DefaultRootWindow (display),
+                         0, 0, &root_x, &root_y, &child);
+  g_snprintf (x, 16, "%d", (int) round (root_x + tx + in_native.x));
+  g_snprintf (y, 16, "%d", (int) round (root_y + ty + in_native.y));
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+/* Presses the left button at @from, moves to @to (and releases if @release). */
+static void
+drag_pointer (RetortCanvas     *canvas,
+              graphene_point_t  from,
+              graphene_point_t  to,
+              gboolean          release)
+{
+  char x1[16], y1[16], x2[16], y2[16], xm[16], ym[16];
+
+  screen_point (canvas, from, x1, y1);
+  screen_point (canvas, GRAPHENE_POINT_INIT ((from.x + to.x) / 2, (from.y + to.y) / 2), xm, ym);
+  screen_point (canvas, to, x2, y2);
+  xdotool ("mousemove", "--sync", x1, y1, "mousedown", "1",
+           "mousemove", "--sync", xm, ym, "mousemove", "--sync", x2, y2, NULL);
+  if (release)
+    xdotool ("mouseup", "1", NULL);
+  wait_for_layout (GTK_WIDGET (canvas));
+}
+
+static void
+click_pointer (RetortCanvas     *canvas,
+               graphene_point_t  point,
+               const char       *button,
+               const char       *modifier)
+{
+  char x[16], y[16];
+
+  screen_point (canvas, point, x, y);
+  if (modifier != NULL)
+    xdotool ("mousemove", "--sync", x, y, "keydown", modifier, "click", button, "keyup", modifier, NULL);
+  else
+    xdotool ("mousemove", "--sync", x, y, "click", button, NULL);
+  wait_for_layout (GTK_WIDGET (canvas));
+}
+
+static graphene_point_t
+widget_center (RetortCanvas *canvas,
+               GtkWidget    *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (canvas), &bounds));
+  return GRAPHENE_POINT_INIT (bounds.origin.x + bounds.size.width / 2,
+                              bounds.origin.y + bounds.size.height / 2);
+}
+
+static guint
+n_selected (RetortCanvas *canvas)
+{
+  g_autoptr(GPtrArray) selection = retort_canvas_get_selection (canvas);
+
+  return selection->len;
+}
+
+#define SKIP_WITHOUT_POINTER() \
+  G_STMT_START { \
+    if (!can_drive_pointer ()) \
+      { \
+        g_test_skip ("needs xdotool and an X11 display"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* Dragging from an output port to an input port connects them; while the
+ * drag lasts the ports that accept it are highlighted and the others not;
+ * dragging a connected input away disconnects it. Undo covers both. */
+static void
+test_canvas_connect_by_dragging (void)
+{
+  RetortWindow *window;
+  RetortCanvas *canvas;
+  RetortExperiment *experiment;
+  GtkWidget *source, *script;
+  g_autoptr(GError) error = NULL;
+
+  SKIP_WITHOUT_POINTER ();
+  window = create_window ();
+  canvas = open_pima_experiment (window);
+  experiment = retort_canvas_get_experiment (canvas);
+  source = retort_canvas_get_module_widget (canvas, "m1");
+  script = retort_canvas_get_module_widget (canvas, "m2");
+
+  g_assert_true (retort_experiment_disconnect (experiment, "m2", 0, &error));
+  g_assert_no_error (error);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_null (retort_experiment_find_source (experiment, "m2", 0));
+
+  /* Half-way: Dataset1 and Dataset2 take a dataset, the Script Bundle does not. */
+  drag_pointer (canvas, port_center (canvas, source, TRUE, 0),
+                GRAPHENE_POINT_INIT (port_center (canvas, script, FALSE, 0).x + 100,
+                                     port_center (canvas, script, FALSE, 0).y - 40),
+                FALSE);
+  g_assert_true (gtk_widget_has_css_class (retort_module_widget_get_port (RETORT_MODULE_WIDGET (script), FALSE, 0),
+                                           "compatible"));
+  g_assert_true (gtk_widget_has_css_class (retort_module_widget_get_port (RETORT_MODULE_WIDGET (script), FALSE, 1),
+                                           "compatible"));
+  g_assert_true (gtk_widget_has_css_class (retort_module_widget_get_port (RETORT_MODULE_WIDGET (script), FALSE, 2),
+                                           "incompatible"));
+  {
+    char x[16], y[16];
+
+    screen_point (canvas, port_center (canvas, script, FALSE, 0), x, y);
+    xdotool ("mousemove", "--sync", x, y, "mouseup", "1", NULL);
+    wait_for_layout (GTK_WIDGET (canvas));
+  }
+
+  g_assert_nonnull (retort_experiment_find_source (experiment, "m2", 0));
+  g_assert_cmpstr (retort_experiment_find_source (experiment, "m2", 0)->from_module, ==, "m1");
+  g_assert_false (gtk_widget_has_css_class (retort_module_widget_get_port (RETORT_MODULE_WIDGET (script), FALSE, 2),
+                                            "incompatible"));
+  g_assert_cmpstr (retort_experiment_get_undo_label (experiment), !=, NULL);
+
+  /* A drag that ends on nothing connects nothing. */
+  drag_pointer (canvas, port_center (canvas, source, TRUE, 0),
+                GRAPHENE_POINT_INIT (port_center (canvas, script, FALSE, 1).x + 150,
+                                     port_center (canvas, script, FALSE, 1).y + 150),
+                TRUE);
+  g_assert_null (retort_experiment_find_source (experiment, "m2", 1));
+
+  /* Taking the connected input off and dropping it on empty canvas disconnects. */
+  drag_pointer (canvas, port_center (canvas, script, FALSE, 0),
+                GRAPHENE_POINT_INIT (port_center (canvas, script, FALSE, 0).x - 150,
+                                     port_center (canvas, script, FALSE, 0).y - 10),
+                TRUE);
+  g_assert_null (retort_experiment_find_source (experiment, "m2", 0));
+
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_nonnull (retort_experiment_find_source (experiment, "m2", 0));
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_null (retort_experiment_find_source (experiment, "m2", 0));
+  g_assert_true (retort_experiment_redo (experiment));
+  g_assert_nonnull (retort_experiment_find_source (experiment, "m2", 0));
+
+  destroy_window (window);
+}
+
+/* Click selects, Shift-click adds, dragging one of the selected moves them
+ * all (one undo step), a band drawn on empty canvas selects what it touches,
+ * and Delete removes the selection (undoable, connections included). */
+static void
+test_canvas_select_move_delete (void)
+{
+  RetortWindow *window;
+  RetortCanvas *canvas;
+  RetortExperiment *experiment;
+  GtkWidget *source, *script;
+  RetortModule *source_module, *script_module;
+  graphene_rect_t a, b;
+  double x1, y1, x2, y2, dx, dy;
+
+  SKIP_WITHOUT_POINTER ();
+  window = create_window ();
+  canvas = open_pima_experiment (window);
+  experiment = retort_canvas_get_experiment (canvas);
+  source = retort_canvas_get_module_widget (canvas, "m1");
+  script = retort_canvas_get_module_widget (canvas, "m2");
+  source_module = retort_module_widget_get_module (RETORT_MODULE_WIDGET (source));
+  script_module = retort_module_widget_get_module (RETORT_MODULE_WIDGET (script));
+
+  click_pointer (canvas, widget_center (canvas, source), "1", NULL);
+  g_assert_cmpuint (n_selected (canvas), ==, 1);
+  g_assert_true (retort_canvas_get_selected_module (canvas) == source_module);
+  g_assert_true (gtk_widget_has_css_class (source, "selected"));
+  g_assert_false (gtk_widget_has_css_class (script, "selected"));
+
+  click_pointer (canvas, widget_center (canvas, script), "1", "shift");
+  g_assert_cmpuint (n_selected (canvas), ==, 2);
+  g_assert_null (retort_canvas_get_selected_module (canvas));
+
+  x1 = retort_module_get_x (source_module);
+  y1 = retort_module_get_y (source_module);
+  x2 = retort_module_get_x (script_module);
+  y2 = retort_module_get_y (script_module);
+  drag_pointer (canvas, widget_center (canvas, source),
+                GRAPHENE_POINT_INIT (widget_center (canvas, source).x + 97,
+                                     widget_center (canvas, source).y + 30),
+                TRUE);
+  /* The grabbed card snaps to the grid; the other keeps its place to it. */
+  dx = round ((x1 + 97) / RETORT_CANVAS_GRID) * RETORT_CANVAS_GRID - x1;
+  dy = round ((y1 + 30) / RETORT_CANVAS_GRID) * RETORT_CANVAS_GRID - y1;
+  g_assert_cmpfloat (dx, >, 80);
+  g_assert_cmpfloat (retort_module_get_x (source_module) - x1, ==, dx);
+  g_assert_cmpfloat (retort_module_get_y (source_module) - y1, ==, dy);
+  g_assert_cmpfloat (retort_module_get_x (script_module) - x2, ==, dx);
+  g_assert_cmpfloat (retort_module_get_y (script_module) - y2, ==, dy);
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_cmpfloat (retort_module_get_x (source_module), ==, x1);
+  g_assert_cmpfloat (retort_module_get_x (script_module), ==, x2);
+  wait_for_layout (GTK_WIDGET (canvas));
+
+  /* A click on empty canvas clears the selection. */
+  click_pointer (canvas, GRAPHENE_POINT_INIT (8, 8), "1", NULL);
+  g_assert_cmpuint (n_selected (canvas), ==, 0);
+
+  /* A band around both cards selects both. */
+  g_assert_true (gtk_widget_compute_bounds (source, GTK_WIDGET (canvas), &a));
+  g_assert_true (gtk_widget_compute_bounds (script, GTK_WIDGET (canvas), &b));
+  drag_pointer (canvas,
+                GRAPHENE_POINT_INIT (MIN (a.origin.x, b.origin.x) - 20, a.origin.y - 20),
+                GRAPHENE_POINT_INIT (MAX (a.origin.x + a.size.width, b.origin.x + b.size.width) + 20,
+                                     b.origin.y + b.size.height / 2),
+                TRUE);
+  g_assert_cmpuint (n_selected (canvas), ==, 2);
+
+  /* Delete (a real key press) removes both, and their connection. */
+  xdotool ("key", "Delete", NULL);
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 0);
+  g_assert_cmpuint (n_selected (canvas), ==, 0);
+  g_assert_cmpstr (retort_experiment_get_undo_label (experiment), ==, "Delete Modules");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 2);
+  g_assert_cmpuint (retort_experiment_get_connections (experiment)->len, ==, 1);
+
+  destroy_window (window);
+}
+
+static gboolean
+has_n_modules (gpointer data)
+{
+  RetortCanvas *canvas = data;
+
+  return retort_experiment_get_n_modules (retort_canvas_get_experiment (canvas))
+         == GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (canvas), "expected-modules"));
+}
+
+/* Ctrl+A, copy, paste and duplicate: the copies keep their titles,
+ * parameters and the connection between them, and come selected. */
+static void
+test_canvas_copy_paste_duplicate (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
+  g_autoptr(GPtrArray) selection = NULL;
+  RetortModule *copy;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.select-all", NULL));
+  g_assert_cmpuint (n_selected (canvas), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.copy", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.paste", NULL));
+  g_object_set_data (G_OBJECT (canvas), "expected-modules", GUINT_TO_POINTER (4));
+  g_assert_true (wait_until (has_n_modules, canvas));
+
+  g_assert_cmpuint (retort_experiment_get_connections (experiment)->len, ==, 2);
+  selection = retort_canvas_get_selection (canvas);
+  g_assert_cmpuint (selection->len, ==, 2);
+  g_assert_false (g_str_equal (g_ptr_array_index (selection, 0), "m1"));
+  copy = retort_experiment_find_module (experiment, g_ptr_array_index (selection, 1));
+  g_assert_cmpstr (retort_module_get_title (copy), ==, "Rank Features");
+  g_assert_cmpstr (retort_module_get_string (copy, "script"), ==,
+                   retort_module_get_string (retort_experiment_find_module (experiment, "m2"), "script"));
+  g_assert_nonnull (retort_experiment_find_source (experiment, retort_module_get_id (copy), 0));
+
+  /* The whole paste is one undo step. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 2);
+
+  retort_canvas_select_module (canvas, "m2", FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.duplicate", NULL));
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 3);
+  copy = retort_canvas_get_selected_module (canvas);
+  g_assert_nonnull (copy);
+  g_assert_cmpfloat (retort_module_get_x (copy), ==,
+                     retort_module_get_x (retort_experiment_find_module (experiment, "m2")) + 32);
+
+  /* Cut takes the selection out. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.cut", NULL));
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 2);
+
+  /* A clipboard of something else pastes nothing, and says nothing is wrong. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (canvas)), "not modules");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.paste", NULL));
+  wait_for_idle ();
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 2);
+
+  destroy_window (window);
+}
+
+/* The keyboard alone: Tab walks the modules (selection follows focus),
+ * arrows move the selection a grid step, Shift+arrow four. */
+static void
+test_canvas_keyboard (void)
+{
+  RetortWindow *window;
+  RetortCanvas *canvas;
+  RetortExperiment *experiment;
+  RetortModule *script;
+  double x, y;
+
+  SKIP_WITHOUT_POINTER ();
+  window = create_window ();
+  canvas = open_pima_experiment (window);
+  experiment = retort_canvas_get_experiment (canvas);
+  script = retort_experiment_find_module (experiment, "m2");
+  x = retort_module_get_x (script);
+  y = retort_module_get_y (script);
+
+  /* The keyboard follows the pointer without a window manager. */
+  click_pointer (canvas, GRAPHENE_POINT_INIT (8, 8), "1", NULL);
+  gtk_widget_grab_focus (retort_canvas_get_module_widget (canvas, "m1"));
+  wait_for_idle ();
+  g_assert_true (retort_canvas_get_selected_module (canvas) == retort_experiment_find_module (experiment, "m1"));
+  xdotool ("key", "Tab", NULL);
+  g_assert_true (gtk_widget_has_focus (retort_canvas_get_module_widget (canvas, "m2")));
+  g_assert_true (retort_canvas_get_selected_module (canvas) == script);
+
+  xdotool ("key", "Right", NULL);
+  g_assert_cmpfloat (retort_module_get_x (script), ==, x + RETORT_CANVAS_GRID);
+  xdotool ("key", "shift+Down", NULL);
+  g_assert_cmpfloat (retort_module_get_y (script), ==, y + 4 * RETORT_CANVAS_GRID);
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_cmpfloat (retort_module_get_x (script), ==, x);
+  g_assert_cmpfloat (retort_module_get_y (script), ==, y);
+
+  /* Ctrl+A and Escape. */
+  xdotool ("key", "ctrl+a", NULL);
+  g_assert_cmpuint (n_selected (canvas), ==, 2);
+  xdotool ("key", "Escape", NULL);
+  g_assert_cmpuint (n_selected (canvas), ==, 0);
+
+  destroy_window (window);
+}
+
+/* Zoom to Fit shows every card however far apart; Original Size is 100 %. */
+static void
+test_canvas_zoom_fit (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
+  int width, height;
+
+  g_assert_true (retort_experiment_move_module (experiment, "m2", 2400, 1600, NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-fit", NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+
+  width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  height = gtk_widget_get_height (GTK_WIDGET (canvas));
+  g_assert_cmpfloat (retort_canvas_get_zoom (canvas), <, 1.0);
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%u", i);
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (retort_canvas_get_module_widget (canvas, id),
+                                                GTK_WIDGET (canvas), &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, height);
+    }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-reset", NULL));
+  g_assert_cmpfloat (retort_canvas_get_zoom (canvas), ==, 1.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-in", NULL));
+  g_assert_cmpfloat (retort_canvas_get_zoom (canvas), >, 1.0);
+
+  destroy_window (window);
+}
+
+/* A right click on a module selects it and offers what can be done to it;
+ * on a connection, deleting it. */
+static void
+test_canvas_context_menu (void)
+{
+  RetortWindow *window;
+  RetortCanvas *canvas;
+  RetortExperiment *experiment;
+  GtkWidget *script;
+  GtkPopoverMenu *menu;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  graphene_point_t from, to;
+  const RetortConnection *selected;
+
+  SKIP_WITHOUT_POINTER ();
+  window = create_window ();
+  canvas = open_pima_experiment (window);
+  experiment = retort_canvas_get_experiment (canvas);
+  script = retort_canvas_get_module_widget (canvas, "m2");
+
+  click_pointer (canvas, widget_center (canvas, script), "3", NULL);
+  menu = find_descendant (GTK_WIDGET (canvas), GTK_TYPE_POPOVER_MENU);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (menu)));
+  g_assert_true (retort_canvas_get_selected_module (canvas) == retort_experiment_find_module (experiment, "m2"));
+  collect_menu_labels (gtk_popover_menu_get_menu_model (menu), labels);
+  g_assert_true (has_string (labels, "Delete"));
+  g_assert_true (has_string (labels, "Duplicate"));
+  g_assert_true (has_string (labels, "Run Selected"));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+
+  /* The middle of the connection's curve. */
+  from = port_center (canvas, retort_canvas_get_module_widget (canvas, "m1"), TRUE, 0);
+  to = port_center (canvas, script, FALSE, 0);
+  click_pointer (canvas, GRAPHENE_POINT_INIT ((from.x + to.x) / 2, (from.y + to.y) / 2), "3", NULL);
+  selected = retort_canvas_get_selected_connection (canvas);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (selected->to_module, ==, "m2");
+  g_ptr_array_set_size (labels, 0);
+  collect_menu_labels (gtk_popover_menu_get_menu_model (menu), labels);
+  g_assert_true (has_string (labels, "Delete Connection"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.delete", NULL));
+  g_assert_cmpuint (retort_experiment_get_connections (experiment)->len, ==, 0);
+  gtk_popover_popdown (GTK_POPOVER (menu));
+
+  destroy_window (window);
+}
+
+/* A module added to the canvas lands on the grid, selected and focused. */
+static void
+test_canvas_add_module (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  g_autoptr(GError) error = NULL;
+  RetortModule *module;
+
+  module = retort_canvas_add_module (canvas, "sql", NAN, NAN, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (module);
+  g_assert_true (retort_canvas_get_selected_module (canvas) == module);
+  g_assert_cmpfloat (fmod (retort_module_get_x (module), RETORT_CANVAS_GRID), ==, 0);
+  wait_for_idle ();
+  g_assert_true (gtk_widget_has_focus (retort_canvas_get_module_widget (canvas, retort_module_get_id (module))));
+
+  g_assert_null (retort_canvas_add_module (canvas, "no-such-kind", 0, 0, &error));
+  g_assert_nonnull (error);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +1408,13 @@ main (int   argc,
   g_test_add_func ("/app/move-module-undo", test_move_module_and_undo);
   g_test_add_func ("/app/canvas-draws-connection", test_canvas_draws_connection);
   g_test_add_func ("/app/canvas-zoom", test_canvas_zoom);
+  g_test_add_func ("/app/canvas-connect-by-dragging", test_canvas_connect_by_dragging);
+  g_test_add_func ("/app/canvas-select-move-delete", test_canvas_select_move_delete);
+  g_test_add_func ("/app/canvas-copy-paste-duplicate", test_canvas_copy_paste_duplicate);
+  g_test_add_func ("/app/canvas-keyboard", test_canvas_keyboard);
+  g_test_add_func ("/app/canvas-zoom-fit", test_canvas_zoom_fit);
+  g_test_add_func ("/app/canvas-context-menu", test_canvas_context_menu);
+  g_test_add_func ("/app/canvas-add-module", test_canvas_add_module);
   g_test_add_func ("/app/csv-after-experiment", test_csv_after_experiment);
   g_test_add_func ("/app/window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/app/quit", test_quit);

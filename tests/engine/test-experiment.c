@@ -432,6 +432,13 @@ test_merge_typing (void)
 }
 
 static void
+note_can_undo (gboolean         *could_undo,
+               RetortExperiment *experiment)
+{
+  *could_undo = retort_experiment_can_undo (experiment);
+}
+
+static void
 test_group (void)
 {
   g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
@@ -473,6 +480,22 @@ test_group (void)
   retort_experiment_end_group (experiment);
   g_assert_cmpstr (retort_experiment_get_undo_label (experiment), ==, "Paste");
   g_assert_cmpstr (retort_experiment_get_redo_label (experiment), ==, "Delete");
+
+  /* The last "changed" of a group comes when it is one undo step, so views
+   * that follow "changed" offer Undo. */
+  {
+    gboolean could_undo = FALSE;
+    gulong handler = g_signal_connect_swapped (experiment, "changed",
+                                               G_CALLBACK (note_can_undo), &could_undo);
+
+    retort_experiment_begin_group (experiment, "Move");
+    g_assert_true (retort_experiment_move_module (experiment, "m1", 160, 160, NULL));
+    g_assert_false (could_undo);
+    retort_experiment_end_group (experiment);
+    g_assert_true (could_undo);
+    g_signal_handler_disconnect (experiment, handler);
+    g_assert_true (retort_experiment_undo (experiment));
+  }
 }
 
 typedef struct
