@@ -170,7 +170,7 @@ on_search_changed (RetortPalette  *self,
   retort_palette_apply_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
-/* Escape clears the search; a second Escape is left to the window. */
+/* Escape (the entry's stop-search) clears the search and shows every kind. */
 static void
 on_stop_search (RetortPalette  *self,
                 GtkSearchEntry *entry)
