@@ -14,7 +14,7 @@
 
 struct _RetortPropertiesPane
 {
-  AdwBin             parent_instance;
+  GtkWidget          parent_instance;
 
   /* Template widgets */
   GtkStack          *stack;
@@ -36,7 +36,7 @@ struct _RetortPropertiesPane
   gboolean           updating;
 };
 
-G_DEFINE_FINAL_TYPE (RetortPropertiesPane, retort_properties_pane, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (RetortPropertiesPane, retort_properties_pane, GTK_TYPE_WIDGET)
 
 /* The editor of one parameter. */
 typedef struct
@@ -432,8 +432,9 @@ text_buffer_changed_cb (GtkTextBuffer *buffer,
   param_editor_apply_string (editor, text);
 }
 
-/* What was typed must be a number in range: GtkSpinButton alone would
- * silently put the old value back. */
+/* What was typed must be a number in range. A numeric spin button drops
+ * keys that are no part of a number, but alone it would silently put the
+ * old value back for an empty or out-of-range text. */
 static int
 spin_button_input_cb (GtkSpinButton *spin,
                       double        *new_value,
@@ -447,7 +448,9 @@ spin_button_input_cb (GtkSpinButton *spin,
   double value;
 
   value = g_strtod (text, &end);
-  if (text[0] == '\0' || *end != '\0' || !isfinite (value))
+  if (text[0] == '\0')
+    message = g_strdup (whole ? _("Enter a whole number") : _("Enter a number"));
+  else if (*end != '\0' || !isfinite (value))
     message = g_strdup_printf (whole ? _("“%s” is not a whole number") : _("“%s” is not a number"),
                                text);
   else if (whole && value != floor (value))

@@ -10,7 +10,7 @@
 
 struct _RetortResultsPane
 {
-  AdwBin               parent_instance;
+  GtkWidget            parent_instance;
 
   /* Template widgets */
   GtkStack            *stack;
@@ -29,7 +29,7 @@ struct _RetortResultsPane
   GPtrArray           *output_rows;   /* the rows in outputs_group */
 };
 
-G_DEFINE_FINAL_TYPE (RetortResultsPane, retort_results_pane, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (RetortResultsPane, retort_results_pane, GTK_TYPE_WIDGET)
 
 char *
 retort_results_pane_format_duration (gint64 microseconds)

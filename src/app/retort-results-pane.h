@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 #define RETORT_TYPE_RESULTS_PANE (retort_results_pane_get_type ())
 
-G_DECLARE_FINAL_TYPE (RetortResultsPane, retort_results_pane, RETORT, RESULTS_PANE, AdwBin)
+G_DECLARE_FINAL_TYPE (RetortResultsPane, retort_results_pane, RETORT, RESULTS_PANE, GtkWidget)
 
 /*
  * What the last run of one module gave: its state (live, from the
