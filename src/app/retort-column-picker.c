@@ -276,6 +276,15 @@ retort_column_picker_set_hint (RetortColumnPicker *self,
 }
 
 void
+retort_column_picker_set_can_add (RetortColumnPicker *self,
+                                  gboolean            can_add)
+{
+  g_return_if_fail (RETORT_IS_COLUMN_PICKER (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->add_row), can_add);
+}
+
+void
 retort_column_picker_set_chosen (RetortColumnPicker *self,
                                  const char * const *names)
 {

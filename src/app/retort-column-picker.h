@@ -29,6 +29,10 @@ void        retort_column_picker_set_available  (RetortColumnPicker *self,
 void        retort_column_picker_set_hint       (RetortColumnPicker *self,
                                                  const char         *hint);
 
+/* Whether names that are not available can be typed (the default). */
+void        retort_column_picker_set_can_add    (RetortColumnPicker *self,
+                                                 gboolean            can_add);
+
 void        retort_column_picker_set_chosen     (RetortColumnPicker *self,
                                                  const char * const *names);
 /* In the order they were chosen (free with g_strfreev). */

@@ -77,8 +77,9 @@ choice_label (const char *value)
     { ";", N_("Semicolon") },
     { "tab", N_("Tab") },
     { "|", N_("Vertical Bar") },
-    { "include", N_("Keep Chosen Columns") },
-    { "exclude", N_("Drop Chosen Columns") },
+    /* Select Columns' mode: the row's description says what is kept. */
+    { "include", N_("Keep") },
+    { "exclude", N_("Drop") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -127,6 +128,20 @@ param_editor_show_error (ParamEditor *editor,
     }
 
   gtk_widget_set_tooltip_text (editor->row, message != NULL ? message : _(editor->spec->description));
+}
+
+/* libadwaita 1.2 takes any change of an entry row's text for an edit and
+ * offers to apply it: the model's value is no edit. */
+static void
+entry_row_show_text (AdwEntryRow *row,
+                     const char  *text)
+{
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (row))) == 0)
+    return;
+
+  adw_entry_row_set_show_apply_button (row, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  adw_entry_row_set_show_apply_button (row, TRUE);
 }
 
 static char *
@@ -230,6 +245,8 @@ param_editor_refresh_columns (ParamEditor *editor)
       names_strv = g_strv_builder_end (names);
       retort_column_picker_set_available (picker, (const char * const *) names_strv, NULL);
       retort_column_picker_set_hint (picker, NULL);
+      /* There are no other types to type. */
+      retort_column_picker_set_can_add (picker, FALSE);
       return;
     }
 
@@ -282,10 +299,7 @@ param_editor_sync (ParamEditor *editor)
     {
     case RETORT_PARAM_STRING:
       {
-        const char *value = retort_module_get_string (module, name);
-
-        if (g_strcmp0 (value, gtk_editable_get_text (GTK_EDITABLE (editor->widget))) != 0)
-          gtk_editable_set_text (GTK_EDITABLE (editor->widget), value != NULL ? value : "");
+        entry_row_show_text (ADW_ENTRY_ROW (editor->widget), retort_module_get_string (module, name));
       }
       break;
 
@@ -735,6 +749,9 @@ build_spin_editor (ParamEditor *editor)
   else
     spin = gtk_spin_button_new_with_range (-1e9, 1e9, 0.1);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), whole ? 0 : 3);
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  /* Room for the description next to it. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_spin_button_set_update_policy (GTK_SPIN_BUTTON (spin), GTK_UPDATE_IF_VALID);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
@@ -885,11 +902,8 @@ find_editor (RetortPropertiesPane *self,
 static void
 sync_title (RetortPropertiesPane *self)
 {
-  const char *title = retort_module_get_title (self->module);
-
   self->updating = TRUE;
-  if (g_strcmp0 (title, gtk_editable_get_text (GTK_EDITABLE (self->title_row))) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->title_row), title);
+  entry_row_show_text (self->title_row, retort_module_get_title (self->module));
   self->updating = FALSE;
 }
 

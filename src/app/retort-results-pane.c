@@ -184,7 +184,7 @@ static void
 update (RetortResultsPane *self)
 {
   static const char * const state_classes[] = {
-    "queued", "running", "finished", "cached", "failed", "cancelled",
+    "not-run", "queued", "running", "finished", "cached", "failed", "cancelled",
   };
   const char *id = retort_module_get_id (self->module);
   RetortModuleState state = retort_scheduler_get_state (self->scheduler, id);
@@ -239,8 +239,8 @@ update (RetortResultsPane *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_box), state_classes[i]);
-  if (state >= RETORT_MODULE_STATE_QUEUED && state <= RETORT_MODULE_STATE_CANCELLED)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_box), state_classes[state - 1]);
+  if (state <= RETORT_MODULE_STATE_CANCELLED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_box), state_classes[state]);
 
   gtk_label_set_label (self->state_label, title);
   gtk_label_set_label (self->time_label, time_text);

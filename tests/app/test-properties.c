@@ -665,13 +665,13 @@ test_format_duration (void)
     }
 }
 
-/* Renders the window; saves it as @name in $RETORT_SCREENSHOT_DIR when
- * that is set, to be looked at. */
+/* Renders @widget; saves it as @name in $RETORT_SCREENSHOT_DIR when that
+ * is set, to be looked at. */
 static void
-render_window (Fixture    *fixture,
+render_widget (Fixture    *fixture,
+               GtkWidget  *widget,
                const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (fixture->window);
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
@@ -683,7 +683,7 @@ render_window (Fixture    *fixture,
   /* Two frames: layout and style settle on the frame clock. */
   for (int i = 0; i < 3; i++)
     {
-      gtk_widget_queue_draw (widget);
+      gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
       g_usleep (20000);
       wait_for_idle ();
     }
@@ -691,7 +691,7 @@ render_window (Fixture    *fixture,
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
 
@@ -702,6 +702,19 @@ render_window (Fixture    *fixture,
       g_assert_true (gdk_texture_save_to_png (texture, path));
       g_test_message ("saved %s", path);
     }
+}
+
+static void
+render_window (Fixture    *fixture,
+               const char *name)
+{
+  render_widget (fixture, GTK_WIDGET (fixture->window), name);
+}
+
+static gboolean
+is_tall (gpointer window)
+{
+  return gtk_widget_get_height (window) >= 1400;
 }
 
 static void
@@ -739,6 +752,11 @@ test_render (Fixture       *fixture,
         wait_for_idle ();
       }
       render_window (fixture, dark ? "select-columns-dark.png" : "select-columns-light.png");
+      /* The whole pane, below the fold too. */
+      gtk_widget_set_size_request (gtk_window_get_child (fixture->window), 900, 1400);
+      g_assert_true (wait_until (is_tall, fixture->window));
+      render_window (fixture, dark ? "select-columns-all-dark.png" : "select-columns-all-light.png");
+      gtk_widget_set_size_request (gtk_window_get_child (fixture->window), -1, -1);
       g_assert_true (retort_experiment_undo (fixture->experiment));
       show_module (fixture, NULL);
       render_window (fixture, dark ? "empty-dark.png" : "empty-light.png");
