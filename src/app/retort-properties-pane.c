@@ -704,6 +704,9 @@ build_code_editor (RetortPropertiesPane *self,
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *frame = gtk_frame_new (NULL);
 
+  /* One undo history, the experiment's: Ctrl+Z in the view must reach it
+   * rather than a history of the buffer's own. */
+  gtk_text_buffer_set_enable_undo (GTK_TEXT_BUFFER (buffer), FALSE);
   if (language_id != NULL)
     gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (languages, language_id));
   gtk_source_buffer_set_highlight_matching_brackets (buffer, language_id != NULL);
@@ -844,6 +847,9 @@ build_editor (RetortPropertiesPane  *self,
       editor->row = adw_action_row_new ();
       editor->widget = gtk_switch_new ();
       gtk_widget_set_valign (editor->widget, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (editor->widget),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(spec->label),
+                                      -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (editor->row), editor->widget);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (editor->row), editor->widget);
       g_signal_connect (editor->widget, "notify::active", G_CALLBACK (switch_active_cb), editor);

@@ -90,8 +90,9 @@ describe_output (RetortModuleRun      *run,
           return NULL;
         n_rows = retort_table_get_n_rows (table);
         n_columns = retort_table_get_n_columns (table);
-        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " row",
-                                             "%" G_GSIZE_FORMAT " rows", n_rows), n_rows);
+        /* Plain formats: xgettext cannot join G_GSIZE_FORMAT into a message. */
+        rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu row", "%lu rows", n_rows),
+                                (unsigned long) n_rows);
         columns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u column", "%u columns", n_columns),
                                    n_columns);
         /* Translators: a table's size, "150 rows × 5 columns" */
@@ -120,9 +121,9 @@ describe_output (RetortModuleRun      *run,
           n_lines += *p == '\n' || p[1] == '\0';
         images_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images", n_images),
                                        n_images);
-        lines_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GSIZE_FORMAT " console line",
-                                                   "%" G_GSIZE_FORMAT " console lines", n_lines),
-                                      n_lines);
+        lines_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu console line",
+                                                   "%lu console lines", n_lines),
+                                      (unsigned long) n_lines);
         /* Translators: what a Python device holds, "2 images, 14 console lines" */
         return g_strdup_printf (_("%s, %s"), images_text, lines_text);
       }

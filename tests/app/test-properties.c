@@ -475,6 +475,8 @@ test_edit_and_undo (Fixture       *fixture,
   gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (view), &end);
   gtk_text_buffer_insert (gtk_text_view_get_buffer (view), &end, "b", -1);
   g_assert_cmpstr (retort_module_get_string (sql, "query"), ==, "SELECT * FROM t1;\n-- ab");
+  /* The experiment's undo is the only one: the view keeps no history. */
+  g_assert_false (gtk_text_buffer_get_can_undo (gtk_text_view_get_buffer (view)));
   g_assert_true (retort_experiment_undo (fixture->experiment));
   wait_for_idle ();
   g_assert_cmpstr (retort_module_get_string (sql, "query"), ==, "SELECT * FROM t1;");
