@@ -85,7 +85,8 @@ add_name_row (RetortColumnPicker *self,
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
-  gboolean known = self->available == NULL || g_strv_contains ((const char * const *) self->available, name);
+  gboolean known = self->available == NULL ||
+                   g_strv_contains ((const char * const *) self->available, name);
 
   /* Column names are data, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -154,7 +155,8 @@ rebuild_rows (RetortColumnPicker *self)
 static void
 add_row_apply_cb (RetortColumnPicker *self)
 {
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->add_row))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->add_row));
+  g_autofree char *name = g_strstrip (g_strdup (text));
 
   if (name[0] == '\0')
     return;
@@ -214,8 +216,8 @@ retort_column_picker_class_init (RetortColumnPickerClass *klass)
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/retort/Retort/ui/retort-column-picker.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/retort/Retort/"
+                                                             "ui/retort-column-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, RetortColumnPicker, hint_label);
   gtk_widget_class_bind_template_child (widget_class, RetortColumnPicker, list_box);
   gtk_widget_class_bind_template_child (widget_class, RetortColumnPicker, add_row);

@@ -127,7 +127,8 @@ param_editor_show_error (ParamEditor *editor,
                                    message != NULL ? message : _(editor->spec->description));
     }
 
-  gtk_widget_set_tooltip_text (editor->row, message != NULL ? message : _(editor->spec->description));
+  gtk_widget_set_tooltip_text (editor->row,
+                               message != NULL ? message : _(editor->spec->description));
 }
 
 /* libadwaita 1.2 takes any change of an entry row's text for an edit and
@@ -240,7 +241,9 @@ param_editor_refresh_columns (ParamEditor *editor)
 
   if (lists_column_types (editor->spec))
     {
-      for (RetortColumnType type = RETORT_COLUMN_TYPE_FLOAT64; type <= RETORT_COLUMN_TYPE_DATETIME; type++)
+      for (RetortColumnType type = RETORT_COLUMN_TYPE_FLOAT64;
+           type <= RETORT_COLUMN_TYPE_DATETIME;
+           type++)
         g_strv_builder_add (names, retort_column_type_to_string (type));
       names_strv = g_strv_builder_end (names);
       retort_column_picker_set_available (picker, (const char * const *) names_strv, NULL);
@@ -254,7 +257,8 @@ param_editor_refresh_columns (ParamEditor *editor)
   if (source == NULL)
     {
       retort_column_picker_set_available (picker, NULL, NULL);
-      retort_column_picker_set_hint (picker, _("Connect a dataset to the input to list its columns"));
+      retort_column_picker_set_hint (picker,
+                                     _("Connect a dataset to the input to list its columns"));
       return;
     }
 
@@ -271,10 +275,10 @@ param_editor_refresh_columns (ParamEditor *editor)
 
   for (guint c = 0; c < retort_table_get_n_columns (table); c++)
     {
-      RetortColumn *column = retort_table_get_column (table, c);
+      RetortColumnType type = retort_column_get_data_type (retort_table_get_column (table, c));
 
       g_strv_builder_add (names, retort_table_get_column_name (table, c));
-      g_strv_builder_add (notes, retort_column_type_to_string (retort_column_get_data_type (column)));
+      g_strv_builder_add (notes, retort_column_type_to_string (type));
     }
   names_strv = g_strv_builder_end (names);
   notes_strv = g_strv_builder_end (notes);
@@ -299,7 +303,8 @@ param_editor_sync (ParamEditor *editor)
     {
     case RETORT_PARAM_STRING:
       {
-        entry_row_show_text (ADW_ENTRY_ROW (editor->widget), retort_module_get_string (module, name));
+        entry_row_show_text (ADW_ENTRY_ROW (editor->widget),
+                             retort_module_get_string (module, name));
       }
       break;
 
@@ -633,10 +638,10 @@ update_code_style (GtkTextView *view)
   GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (view));
   GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  GtkSourceStyleScheme *scheme =
+    gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita");
 
-  gtk_source_buffer_set_style_scheme (buffer,
-                                      gtk_source_style_scheme_manager_get_scheme (schemes,
-                                                                                  dark ? "Adwaita-dark" : "Adwaita"));
+  gtk_source_buffer_set_style_scheme (buffer, scheme);
 }
 
 static void
@@ -698,6 +703,7 @@ build_code_editor (RetortPropertiesPane *self,
 {
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
   const char *language_id = code_language (self, editor->spec);
+  GtkSourceLanguage *language = NULL;
   g_autoptr(GtkSourceBuffer) buffer = gtk_source_buffer_new (NULL);
   GtkWidget *group = new_group (editor->spec);
   GtkWidget *view = gtk_source_view_new_with_buffer (buffer);
@@ -708,7 +714,8 @@ build_code_editor (RetortPropertiesPane *self,
    * rather than a history of the buffer's own. */
   gtk_text_buffer_set_enable_undo (GTK_TEXT_BUFFER (buffer), FALSE);
   if (language_id != NULL)
-    gtk_source_buffer_set_language (buffer, gtk_source_language_manager_get_language (languages, language_id));
+    language = gtk_source_language_manager_get_language (languages, language_id);
+  gtk_source_buffer_set_language (buffer, language);
   gtk_source_buffer_set_highlight_matching_brackets (buffer, language_id != NULL);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
   gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
@@ -722,7 +729,7 @@ build_code_editor (RetortPropertiesPane *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _(editor->spec->label),
                                   -1);
 
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 120);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 160);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
@@ -869,7 +876,8 @@ build_editor (RetortPropertiesPane  *self,
       editor->widget = retort_column_picker_new ();
       editor->error_label = new_error_label ();
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (editor->row), editor->widget);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (editor->row), GTK_WIDGET (editor->error_label));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (editor->row),
+                                 GTK_WIDGET (editor->error_label));
       g_signal_connect (editor->widget, "changed", G_CALLBACK (column_picker_changed_cb), editor);
       break;
 
@@ -1092,8 +1100,8 @@ retort_properties_pane_class_init (RetortPropertiesPaneClass *klass)
   gtk_source_init ();
   g_type_ensure (RETORT_TYPE_COLUMN_PICKER);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/retort/Retort/ui/retort-properties-pane.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/retort/Retort/"
+                                                             "ui/retort-properties-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, RetortPropertiesPane, stack);
   gtk_widget_class_bind_template_child (widget_class, RetortPropertiesPane, kind_icon);
   gtk_widget_class_bind_template_child (widget_class, RetortPropertiesPane, kind_title_label);

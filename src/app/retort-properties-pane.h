@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 #define RETORT_TYPE_PROPERTIES_PANE (retort_properties_pane_get_type ())
 
-G_DECLARE_FINAL_TYPE (RetortPropertiesPane, retort_properties_pane, RETORT, PROPERTIES_PANE, GtkWidget)
+G_DECLARE_FINAL_TYPE (RetortPropertiesPane, retort_properties_pane,
+                      RETORT, PROPERTIES_PANE, GtkWidget)
 
 /*
  * The settings of one module: its kind, its title and an editor per

@@ -37,6 +37,10 @@ retort_results_pane_format_duration (gint64 microseconds)
   double seconds = microseconds / (double) G_USEC_PER_SEC;
   gint64 whole;
 
+  /* "0.00 s" would read as if nothing ran. */
+  if (microseconds < 10000)
+    /* Translators: a duration too short for two decimals */
+    return g_strdup (_("< 0.01 s"));
   if (seconds < 10)
     /* Translators: a duration under 10 seconds, "0.42 s" */
     return g_strdup_printf (_("%.2f s"), seconds);
@@ -93,7 +97,8 @@ describe_output (RetortModuleRun      *run,
         /* Plain formats: xgettext cannot join G_GSIZE_FORMAT into a message. */
         rows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu row", "%lu rows", n_rows),
                                 (unsigned long) n_rows);
-        columns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u column", "%u columns", n_columns),
+        columns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u column", "%u columns",
+                                                n_columns),
                                    n_columns);
         /* Translators: a table's size, "150 rows × 5 columns" */
         return g_strdup_printf (_("%s × %s"), rows, columns);
@@ -119,7 +124,8 @@ describe_output (RetortModuleRun      *run,
           return NULL;
         for (const char *p = console; p != NULL && *p != '\0'; p++)
           n_lines += *p == '\n' || p[1] == '\0';
-        images_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images", n_images),
+        images_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images",
+                                                    n_images),
                                        n_images);
         lines_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu console line",
                                                    "%lu console lines", n_lines),
@@ -148,8 +154,11 @@ update_outputs (RetortResultsPane *self,
   for (guint i = 0; i < kind->n_outputs; i++)
     {
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *size = current && run != NULL ? describe_output (run, i, &kind->outputs[i]) : NULL;
+      g_autofree char *size = NULL;
       GtkWidget *badge = gtk_label_new (port_type_title (kind->outputs[i].type));
+
+      if (current && run != NULL)
+        size = describe_output (run, i, &kind->outputs[i]);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(kind->outputs[i].name));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size != NULL ? size : _("No output yet"));
@@ -196,7 +205,11 @@ update (RetortResultsPane *self)
   const char *icon_name = NULL;
 
   if (state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_FAILED)
-    duration = retort_results_pane_format_duration (retort_scheduler_get_elapsed_us (self->scheduler, id));
+    {
+      gint64 elapsed_us = retort_scheduler_get_elapsed_us (self->scheduler, id);
+
+      duration = retort_results_pane_format_duration (elapsed_us);
+    }
 
   switch (state)
     {
@@ -316,8 +329,8 @@ retort_results_pane_class_init (RetortResultsPaneClass *klass)
 
   object_class->dispose = retort_results_pane_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/retort/Retort/ui/retort-results-pane.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/retort/Retort/"
+                                                             "ui/retort-results-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, stack);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, state_box);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, state_icon_stack);

@@ -24,7 +24,7 @@ void       retort_results_pane_set_module (RetortResultsPane *self,
                                            RetortScheduler   *scheduler,
                                            RetortModule      *module);
 
-/* "0.42 s", "12.3 s", "1 min 3 s", "2 h 5 min". */
+/* "< 0.01 s", "0.42 s", "12.3 s", "1 min 3 s", "2 h 5 min". */
 char      *retort_results_pane_format_duration (gint64 microseconds);
 
 G_END_DECLS

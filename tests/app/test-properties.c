@@ -264,7 +264,8 @@ set_string (Fixture      *fixture,
   g_autoptr(GError) error = NULL;
 
   json_node_set_string (node, value);
-  g_assert_true (retort_experiment_set_parameter (fixture->experiment, retort_module_get_id (module),
+  g_assert_true (retort_experiment_set_parameter (fixture->experiment,
+                                                  retort_module_get_id (module),
                                                   name, node, &error));
   g_assert_no_error (error);
 }
@@ -325,7 +326,8 @@ run_modules (Fixture     *fixture,
   const char *ids[] = { module_id, NULL };
   Wait wait = { 0 };
 
-  retort_scheduler_run_async (fixture->scheduler, module_id != NULL ? ids : NULL, NULL, run_cb, &wait);
+  retort_scheduler_run_async (fixture->scheduler, module_id != NULL ? ids : NULL, NULL,
+                              run_cb, &wait);
   g_assert_true (wait_until (run_done, &wait));
   wait_for_idle ();
   if (wait.error != NULL)
@@ -363,7 +365,8 @@ test_editors_show_values (Fixture       *fixture,
   show_module (fixture, dataset);
   g_assert_null (find_label (fixture->properties, "No Module Selected"));
   g_assert_nonnull (find_label (fixture->properties, "Dataset"));
-  g_assert_cmpstr (gtk_editable_get_text (find_row (fixture->properties, "Title")), ==, "Breast Cancer");
+  g_assert_cmpstr (gtk_editable_get_text (find_row (fixture->properties, "Title")), ==,
+                   "Breast Cancer");
   kind = retort_module_get_kind (dataset);
   for (guint i = 0; i < kind->n_params; i++)
     g_assert_nonnull (find_row (fixture->properties, kind->params[i].label));
@@ -388,7 +391,8 @@ test_editors_show_values (Fixture       *fixture,
   g_clear_pointer (&query, g_free);
   spin = find_descendant (find_row (fixture->properties, "Time Limit (s)"), GTK_TYPE_SPIN_BUTTON);
   g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 600);
-  spin = find_descendant (find_row (fixture->properties, "Memory Limit (MB)"), GTK_TYPE_SPIN_BUTTON);
+  spin = find_descendant (find_row (fixture->properties, "Memory Limit (MB)"),
+                          GTK_TYPE_SPIN_BUTTON);
   g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 4096);
 
   /* SQL: the query in a code view. */
@@ -449,12 +453,14 @@ test_edit_and_undo (Fixture       *fixture,
   /* Path: a change made elsewhere shows, with a warning for a missing file. */
   g_assert_cmpstr (adw_action_row_get_subtitle (find_row (fixture->properties, "File")), ==,
                    "No file chosen");
-  g_assert_false (has_mapped_icon (find_row (fixture->properties, "File"), "dialog-warning-symbolic"));
+  g_assert_false (has_mapped_icon (find_row (fixture->properties, "File"),
+                                   "dialog-warning-symbolic"));
   set_string (fixture, import, "path", "/nonexistent/patients.csv");
   wait_for_idle ();
   g_assert_cmpstr (adw_action_row_get_subtitle (find_row (fixture->properties, "File")), ==,
                    "/nonexistent/patients.csv");
-  g_assert_true (has_mapped_icon (find_row (fixture->properties, "File"), "dialog-warning-symbolic"));
+  g_assert_true (has_mapped_icon (find_row (fixture->properties, "File"),
+                                  "dialog-warning-symbolic"));
 
   /* Spin button. */
   show_module (fixture, script);
@@ -484,7 +490,8 @@ test_edit_and_undo (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "SELECT * FROM t1;");
 
   /* Removing the module empties the pane. */
-  g_assert_true (retort_experiment_remove_module (fixture->experiment, retort_module_get_id (sql), NULL));
+  g_assert_true (retort_experiment_remove_module (fixture->experiment,
+                                                  retort_module_get_id (sql), NULL));
   wait_for_idle ();
   g_assert_null (retort_properties_pane_get_module (fixture->properties));
   g_assert_nonnull (find_label (fixture->properties, "No Module Selected"));
@@ -520,7 +527,8 @@ test_invalid_value (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (spin), "-5");
   gtk_spin_button_update (spin);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), "Time Limit (s) must be between 0 and"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row),
+                                   "Time Limit (s) must be between 0 and"));
   g_assert_cmpint (retort_module_get_int (script, "timeout"), ==, 600);
 
   /* A good value clears the error. */
@@ -528,7 +536,8 @@ test_invalid_value (Fixture       *fixture,
   gtk_spin_button_update (spin);
   g_assert_cmpint (retort_module_get_int (script, "timeout"), ==, 45);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
-  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "The script is stopped after this many seconds");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                   "The script is stopped after this many seconds");
 }
 
 static GtkWidget *
@@ -620,12 +629,14 @@ test_results (Fixture       *fixture,
 
   /* Shown without selecting the module again: the pane follows the run. */
   g_assert_nonnull (find_label (fixture->results, "Finished"));
-  g_assert_nonnull (find_label_matching (fixture->results, "^Took [0-9]+[.,][0-9][0-9] s$"));
+  g_assert_nonnull (find_label_matching (fixture->results,
+                                         "^Took (< 0[.,]01|[0-9]+[.,][0-9][0-9]) s$"));
   g_assert_nonnull (find_label (fixture->results, "2 rows × 3 columns"));
 
   show_module (fixture, sql);
   g_assert_nonnull (find_label (fixture->results, "Failed"));
-  g_assert_nonnull (find_label_matching (fixture->results, "^Failed after [0-9]+[.,][0-9][0-9] s$"));
+  g_assert_nonnull (find_label_matching (fixture->results,
+                                         "^Failed after (< 0[.,]01|[0-9]+[.,][0-9][0-9]) s$"));
   error_view = find_descendant (fixture->results, GTK_TYPE_TEXT_VIEW);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (error_view)));
   text = dup_text_view_text (error_view);
@@ -635,7 +646,8 @@ test_results (Fixture       *fixture,
   g_assert_nonnull (find_label (fixture->results, "No output yet"));
 
   /* The error can be copied. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->results), "results.copy-error", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->results),
+                                             "results.copy-error", NULL));
 
   /* Fixed and run again: the error goes. */
   set_string (fixture, sql, "query", "SELECT name FROM t1;");
@@ -653,6 +665,7 @@ test_format_duration (void)
     gint64      us;
     const char *text;
   } cases[] = {
+    { 4000, "< 0.01 s" },
     { 420000, "0.42 s" },
     { 12340000, "12.3 s" },
     { 63000000, "1 min 3 s" },
@@ -693,8 +706,8 @@ render_widget (Fixture    *fixture,
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
 
   if (dir != NULL)
@@ -724,6 +737,7 @@ test_render (Fixture       *fixture,
              gconstpointer  data)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
+  RetortModule *failing;
   RetortModule *select;
   g_autoptr(GError) error = NULL;
 
@@ -733,8 +747,17 @@ test_render (Fixture       *fixture,
   g_assert_true (run_modules (fixture, "m2", &error));
   g_assert_no_error (error);
   set_string (fixture, retort_experiment_find_module (fixture->experiment, "m4"),
-              "query", "SELECT c.*, a.age_midpoint\nFROM t1 AS c\nJOIN t2 AS a ON c.agee = a.age;\n");
+              "query",
+              "SELECT c.*, a.age_midpoint\nFROM t1 AS c\nJOIN t2 AS a ON c.agee = a.age;\n");
   g_assert_false (run_modules (fixture, "m4", &error));
+  g_clear_error (&error);
+
+  failing = add_module (fixture, "python-script");
+  set_string (fixture, failing, "script",
+              "import pandas as pd\n\n\ndef ratio(frame):\n    return frame.sum() / 0\n\n\n"
+              "def azureml_main(dataframe1=None, dataframe2=None):\n"
+              "    raise ValueError(\"the column 'age' has no values\")\n");
+  g_assert_false (run_modules (fixture, retort_module_get_id (failing), &error));
   g_clear_error (&error);
 
   for (int dark = 0; dark < 2; dark++)
@@ -745,6 +768,12 @@ test_render (Fixture       *fixture,
       render_window (fixture, dark ? "python-script-dark.png" : "python-script-light.png");
       show_module (fixture, retort_experiment_find_module (fixture->experiment, "m4"));
       render_window (fixture, dark ? "sql-dark.png" : "sql-light.png");
+      show_module (fixture, failing);
+      render_window (fixture, dark ? "python-failed-dark.png" : "python-failed-light.png");
+      show_module (fixture, retort_experiment_find_module (fixture->experiment, "m1"));
+      render_window (fixture, dark ? "dataset-dark.png" : "dataset-light.png");
+      show_module (fixture, retort_experiment_find_module (fixture->experiment, "m3"));
+      render_window (fixture, dark ? "enter-data-dark.png" : "enter-data-light.png");
       show_module (fixture, select);
       {
         GtkWidget *row = find_row (find_group (fixture->properties, "Columns"), "age");
@@ -757,7 +786,8 @@ test_render (Fixture       *fixture,
       /* The whole pane, below the fold too. */
       gtk_widget_set_size_request (gtk_window_get_child (fixture->window), 900, 1400);
       g_assert_true (wait_until (is_tall, fixture->window));
-      render_window (fixture, dark ? "select-columns-all-dark.png" : "select-columns-all-light.png");
+      render_window (fixture,
+                     dark ? "select-columns-all-dark.png" : "select-columns-all-light.png");
       gtk_widget_set_size_request (gtk_window_get_child (fixture->window), -1, -1);
       g_assert_true (retort_experiment_undo (fixture->experiment));
       show_module (fixture, NULL);
