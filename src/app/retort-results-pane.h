@@ -17,12 +17,12 @@ G_DECLARE_FINAL_TYPE (RetortResultsPane, retort_results_pane, RETORT, RESULTS_PA
  * scheduler), how long it took, the full error of a failure, and the size
  * of each output.
  */
-GtkWidget *retort_results_pane_new        (void);
+GtkWidget *retort_results_pane_new             (void);
 
 /* @module: NULL when nothing is selected. */
-void       retort_results_pane_set_module (RetortResultsPane *self,
-                                           RetortScheduler   *scheduler,
-                                           RetortModule      *module);
+void       retort_results_pane_set_module      (RetortResultsPane *self,
+                                                RetortScheduler   *scheduler,
+                                                RetortModule      *module);
 
 /* "< 0.01 s", "0.42 s", "12.3 s", "1 min 3 s", "2 h 5 min". */
 char      *retort_results_pane_format_duration (gint64 microseconds);
