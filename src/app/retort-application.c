@@ -156,6 +156,8 @@ retort_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (retort_application_parent_class)->startup (application);
 
+  /* Recent documents are listed under this name. */
+  g_set_application_name (_("Retort"));
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
   self->settings = retort_application_create_settings ();
