@@ -95,9 +95,13 @@ retort_application_quit_action (GSimpleAction *action,
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
 
-  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (RETORT_IS_WINDOW (l->data))
-      return;
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self));
+       l != NULL;
+       l = l->next)
+    {
+      if (RETORT_IS_WINDOW (l->data))
+        return;
+    }
 
   g_application_quit (G_APPLICATION (self));
 }

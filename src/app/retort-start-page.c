@@ -28,7 +28,8 @@ create_row (GtkRecentInfo *info)
 
   /* Names are file names, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gtk_recent_info_get_display_name (info));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 gtk_recent_info_get_display_name (info));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), location);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-recent");

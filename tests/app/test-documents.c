@@ -156,6 +156,15 @@ destroy_window (RetortWindow *window)
   wait_for_idle ();
 }
 
+/* Closes @window, which has unsaved changes, answering the question. */
+static void
+respond_to_close (RetortWindow *window,
+                  const char   *response)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  respond (wait_for_message_dialog ("Save Changes?"), response);
+}
+
 static RetortExperiment *
 get_experiment (RetortWindow *window)
 {
@@ -632,6 +641,70 @@ test_autosave (void)
   destroy_window (window);
 }
 
+static void
+list_recoveries_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GPtrArray **recoveries = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *recoveries = retort_recovery_list_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* Copies left by a crash are listed, those of open documents are not, and
+ * Discard deletes them. */
+static void
+test_recovery_list_and_discard (void)
+{
+  g_autoptr(RetortExperiment) stale = retort_experiment_new ();
+  g_autoptr(GFile) copy = NULL;
+  g_autoptr(GPtrArray) recoveries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *recovery_dir = retort_recovery_dup_dir ();
+  g_autofree char *name = NULL;
+  RetortWindow *window;
+  RetortRecovery *recovery;
+
+  close_all_windows ();
+  delete_recovery_copies ();
+
+  /* An open document with unsaved changes, copied by autosave. */
+  window = create_window ();
+  add_module (new_experiment (window));
+  g_assert_true (wait_until (has_recovery_copy, NULL));
+
+  /* An untitled one a crash left, without its .ini. */
+  add_module (stale);
+  copy = retort_recovery_dup_copy_file ("stale");
+  g_assert_true (retort_experiment_save_copy (stale, copy, &error));
+  g_assert_no_error (error);
+  g_assert_true (retort_experiment_get_modified (stale));
+  g_assert_null (retort_experiment_get_file (stale));
+
+  retort_recovery_list_async (NULL, list_recoveries_cb, &recoveries);
+  g_assert_true (wait_until (is_set, &recoveries));
+  g_assert_cmpuint (recoveries->len, ==, 1);
+  recovery = g_ptr_array_index (recoveries, 0);
+  g_assert_cmpstr (retort_recovery_get_id (recovery), ==, "stale");
+  g_assert_null (retort_recovery_get_original (recovery));
+  name = retort_recovery_dup_display_name (recovery);
+  g_assert_cmpstr (name, ==, "Untitled Experiment");
+
+  retort_recovery_discard (recovery);
+  g_assert_false (g_file_query_exists (copy, NULL));
+
+  respond_to_close (window, "discard");
+  g_assert_true (wait_until (has_no_recovery_copy, NULL));
+}
+
 /* A copy left by a crash is offered at startup; recovering it shows the
  * edits as unsaved changes of the original document, and Save writes there. */
 static void
@@ -767,6 +840,7 @@ main (int   argc,
   g_test_add_func ("/documents/new-and-open-keep-unsaved-work",
                    test_new_and_open_keep_unsaved_work);
   g_test_add_func ("/documents/autosave", test_autosave);
+  g_test_add_func ("/documents/recovery-list-and-discard", test_recovery_list_and_discard);
   g_test_add_func ("/documents/recovery-at-startup", test_recovery_at_startup);
 
   status = g_test_run ();
