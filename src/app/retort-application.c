@@ -221,17 +221,14 @@ recovery_response_cb (AdwMessageDialog *dialog,
     }
 }
 
-static char *
-describe_recoveries (GPtrArray *recoveries)
+/* A boxed list of the documents, each with when its copy was written. */
+static GtkWidget *
+create_recovery_list (GPtrArray *recoveries)
 {
-  GString *body = g_string_new (NULL);
+  GtkWidget *list = gtk_list_box_new ();
 
-  g_string_append (body, g_dngettext (GETTEXT_PACKAGE,
-                                      "Retort quit before this experiment was saved. Its last "
-                                      "changes can be recovered:",
-                                      "Retort quit before these experiments were saved. Their "
-                                      "last changes can be recovered:",
-                                      recoveries->len));
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
   for (guint i = 0; i < recoveries->len; i++)
     {
       RetortRecovery *recovery = g_ptr_array_index (recoveries, i);
@@ -239,12 +236,15 @@ describe_recoveries (GPtrArray *recoveries)
       g_autoptr(GDateTime) local = g_date_time_to_local (retort_recovery_get_time (recovery));
       /* Translators: when a recovery copy was written, as in g_date_time_format() */
       g_autofree char *time = g_date_time_format (local, _("%-d %B, %H:%M"));
+      GtkWidget *row = adw_action_row_new ();
 
-      /* Translators: a recoverable document and when it was copied */
-      g_string_append_printf (body, _("\n• %s (%s)"), name, time);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), time);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
 
-  return g_string_free (body, FALSE);
+  return list;
 }
 
 static void
@@ -255,7 +255,6 @@ list_recoveries_cb (GObject      *object,
   g_autoptr(RetortWindow) window = user_data;
   g_autoptr(GPtrArray) recoveries = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
   RecoveryOffer *offer;
   AdwMessageDialog *dialog;
 
@@ -268,9 +267,17 @@ list_recoveries_cb (GObject      *object,
   if (recoveries->len == 0 || gtk_widget_in_destruction (GTK_WIDGET (window)))
     return;
 
-  body = describe_recoveries (recoveries);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
-                                                       _("Recover Unsaved Changes?"), body));
+                                                       _("Recover Experiments?"),
+                                                       g_dngettext (GETTEXT_PACKAGE,
+                                                                    "Retort closed before the "
+                                                                    "changes to this experiment "
+                                                                    "were saved.",
+                                                                    "Retort closed before the "
+                                                                    "changes to these experiments "
+                                                                    "were saved.",
+                                                                    recoveries->len)));
+  adw_message_dialog_set_extra_child (dialog, create_recovery_list (recoveries));
   adw_message_dialog_add_responses (dialog,
                                     "discard", _("_Discard"),
                                     "recover", _("_Recover"),

@@ -810,7 +810,7 @@ save_changes_response_cb (RetortWindow     *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->save_changes_task);
 
-  self->save_changes_dialog = NULL;
+  g_clear_weak_pointer (&self->save_changes_dialog);
   if (task == NULL)
     return;
 
@@ -872,7 +872,8 @@ retort_window_confirm_unsaved_async (RetortWindow        *self,
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (save_changes_response_cb), self,
                            G_CONNECT_SWAPPED);
-  self->save_changes_dialog = dialog;
+  /* Weak: whatever destroys the window's dialogs may destroy this one too. */
+  g_set_weak_pointer (&self->save_changes_dialog, dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1090,7 +1091,8 @@ retort_window_dispose (GObject *object)
   if (self->save_changes_task != NULL)
     g_task_return_boolean (g_steal_pointer (&self->save_changes_task), FALSE);
   if (self->save_changes_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->save_changes_dialog)));
+    gtk_window_destroy (GTK_WINDOW (self->save_changes_dialog));
+  g_clear_weak_pointer (&self->save_changes_dialog);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);

@@ -745,9 +745,8 @@ test_recovery_at_startup (void)
 
   /* Startup. */
   g_application_activate (G_APPLICATION (app));
-  dialog = wait_for_message_dialog ("Recover Unsaved Changes?");
-  g_test_message ("%s", adw_message_dialog_get_body (dialog));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "crashed.retort"));
+  dialog = wait_for_message_dialog ("Recover Experiments?");
+  g_assert_true (has_titled_row (GTK_WIDGET (dialog), "crashed.retort"));
   window = RETORT_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
   respond (dialog, "recover");
 
