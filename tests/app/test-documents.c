@@ -366,6 +366,82 @@ test_recent (void)
   destroy_window (start);
 }
 
+/* Labels of a menu and its sections and submenus, mnemonics removed. */
+static void
+collect_menu_labels (GMenuModel *model,
+                     GPtrArray  *labels)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuLinkIter) links = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        {
+          g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+
+          g_ptr_array_add (labels, g_strjoinv ("", parts));
+        }
+
+      links = g_menu_model_iterate_item_links (model, i);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) link = g_menu_link_iter_get_value (links);
+
+          collect_menu_labels (link, labels);
+        }
+    }
+}
+
+/* Ctrl+N, Ctrl+S, Ctrl+Shift+S; the primary menu offers New, Save, Save As…
+ * and the recent experiments (saved by the tests before). */
+static void
+test_shortcuts_and_menu (void)
+{
+  static const struct {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "win.new", "<Control>n" },
+    { "win.save", "<Control>s" },
+    { "win.save-as", "<Shift><Control>s" },
+  };
+  RetortWindow *window = create_window ();
+  g_autoptr(GPtrArray) menu_buttons = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  GtkMenuButton *primary = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    expected[i].action);
+
+      g_assert_true (g_strv_contains ((const char * const *) accels, expected[i].accel));
+    }
+
+  /* Nothing to save on the start page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
+  wait_for_idle ();
+  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+
+  collect_descendants (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, menu_buttons);
+  for (guint i = 0; i < menu_buttons->len; i++)
+    if (gtk_menu_button_get_primary (g_ptr_array_index (menu_buttons, i)))
+      primary = g_ptr_array_index (menu_buttons, i);
+  g_assert_nonnull (primary);
+  collect_menu_labels (gtk_menu_button_get_menu_model (primary), labels);
+  for (guint i = 0; i < labels->len; i++)
+    g_test_message ("menu: %s", (char *) g_ptr_array_index (labels, i));
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, "New Experiment", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, "Save", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, "Save As…", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, "Open Recent", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, "recent-one.retort", g_str_equal,
+                                                   NULL));
+
+  destroy_window (window);
+}
+
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 
 static gboolean
@@ -831,6 +907,7 @@ main (int   argc,
   g_test_add_func ("/documents/new", test_new);
   g_test_add_func ("/documents/save-and-reopen", test_save_and_reopen);
   g_test_add_func ("/documents/recent", test_recent);
+  g_test_add_func ("/documents/shortcuts-and-menu", test_shortcuts_and_menu);
   g_test_add_func ("/documents/save-untitled-asks", test_save_untitled_asks);
   g_test_add_func ("/documents/save-error", test_save_error);
   g_test_add_func ("/documents/close-asks", test_close_asks);
