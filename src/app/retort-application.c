@@ -7,6 +7,7 @@
 
 #include "retort-application.h"
 #include "retort-preferences-window.h"
+#include "retort-recovery.h"
 #include "retort-window.h"
 
 struct _RetortApplication
@@ -14,6 +15,8 @@ struct _RetortApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  /* Recovery copies are looked for once, when the first window shows. */
+  gboolean        recovery_checked;
 };
 
 G_DEFINE_FINAL_TYPE (RetortApplication, retort_application, ADW_TYPE_APPLICATION)
@@ -24,7 +27,10 @@ static const struct {
 } app_accels[] = {
   { "app.quit", { "<Primary>q", NULL } },
   { "app.preferences", { "<Primary>comma", NULL } },
+  { "win.new", { "<Primary>n", NULL } },
   { "win.open", { "<Primary>o", NULL } },
+  { "win.save", { "<Primary>s", NULL } },
+  { "win.save-as", { "<Primary><Shift>s", NULL } },
   { "win.run", { "F5", NULL } },
   { "win.undo", { "<Primary>z", NULL } },
   { "win.redo", { "<Primary><Shift>z", NULL } },
@@ -82,10 +88,20 @@ retort_application_quit_action (GSimpleAction *action,
   RetortApplication *self = user_data;
   g_autoptr(GList) windows = NULL;
 
-  /* Closing (not destroying) lets each window remember its size. */
+  /* Closing (not destroying) lets each window remember its size, and ask
+   * about unsaved changes: such a window stays until the user answers, and
+   * the application ends with its last window. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
+
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self));
+       l != NULL;
+       l = l->next)
+    {
+      if (RETORT_IS_WINDOW (l->data))
+        return;
+    }
 
   g_application_quit (G_APPLICATION (self));
 }
@@ -144,6 +160,8 @@ retort_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (retort_application_parent_class)->startup (application);
 
+  /* Recent documents are listed under this name. */
+  g_set_application_name (_("Retort"));
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
   self->settings = retort_application_create_settings ();
@@ -158,15 +176,150 @@ retort_application_startup (GApplication *application)
                                            app_accels[i].action, app_accels[i].accels);
 }
 
+typedef struct
+{
+  RetortWindow *window;
+  GPtrArray    *recoveries;
+} RecoveryOffer;
+
+static void
+recovery_offer_free (RecoveryOffer *offer)
+{
+  g_clear_object (&offer->window);
+  g_clear_pointer (&offer->recoveries, g_ptr_array_unref);
+  g_free (offer);
+}
+
+static void
+recovery_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      RecoveryOffer    *offer)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (offer->window));
+
+  for (guint i = 0; i < offer->recoveries->len; i++)
+    {
+      RetortRecovery *recovery = g_ptr_array_index (offer->recoveries, i);
+      RetortWindow *window = offer->window;
+      g_autoptr(GError) error = NULL;
+
+      if (!g_str_equal (response, "recover"))
+        {
+          retort_recovery_discard (recovery);
+          continue;
+        }
+
+      /* The first fills the window that asked, if nothing was opened since. */
+      if (application != NULL
+          && (!retort_window_is_empty (window) || gtk_widget_in_destruction (GTK_WIDGET (window))))
+        {
+          window = retort_window_new (RETORT_APPLICATION (application));
+          gtk_window_present (GTK_WINDOW (window));
+        }
+      if (!retort_window_open_recovery (window, recovery, &error))
+        g_warning ("Could not recover a document: %s", error->message);
+    }
+}
+
+/* A boxed list of the documents, each with when its copy was written. */
+static GtkWidget *
+create_recovery_list (GPtrArray *recoveries)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < recoveries->len; i++)
+    {
+      RetortRecovery *recovery = g_ptr_array_index (recoveries, i);
+      g_autofree char *name = retort_recovery_dup_display_name (recovery);
+      g_autoptr(GDateTime) local = g_date_time_to_local (retort_recovery_get_time (recovery));
+      /* Translators: when a recovery copy was written, as in g_date_time_format() */
+      g_autofree char *time = g_date_time_format (local, _("%-d %B, %H:%M"));
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), time);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  return list;
+}
+
+static void
+list_recoveries_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RetortWindow) window = user_data;
+  g_autoptr(GPtrArray) recoveries = NULL;
+  g_autoptr(GError) error = NULL;
+  RecoveryOffer *offer;
+  AdwMessageDialog *dialog;
+
+  recoveries = retort_recovery_list_finish (result, &error);
+  if (recoveries == NULL)
+    {
+      g_warning ("Could not look for recovery copies: %s", error->message);
+      return;
+    }
+  if (recoveries->len == 0 || gtk_widget_in_destruction (GTK_WIDGET (window)))
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
+                                                       _("Recover Experiments?"),
+                                                       g_dngettext (GETTEXT_PACKAGE,
+                                                                    "Retort closed before the "
+                                                                    "changes to this experiment "
+                                                                    "were saved.",
+                                                                    "Retort closed before the "
+                                                                    "changes to these experiments "
+                                                                    "were saved.",
+                                                                    recoveries->len)));
+  adw_message_dialog_set_extra_child (dialog, create_recovery_list (recoveries));
+  adw_message_dialog_add_responses (dialog,
+                                    "discard", _("_Discard"),
+                                    "recover", _("_Recover"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "recover", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "recover");
+  /* Closing the dialog decides nothing: the copies are offered next time. */
+  adw_message_dialog_set_close_response (dialog, "later");
+
+  offer = g_new0 (RecoveryOffer, 1);
+  offer->window = g_steal_pointer (&window);
+  offer->recoveries = g_steal_pointer (&recoveries);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (recovery_response_cb), offer,
+                         (GClosureNotify) recovery_offer_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Copies left by a crash are offered over the first window. */
+static void
+retort_application_check_recovery (RetortApplication *self,
+                                   RetortWindow      *window)
+{
+  if (self->recovery_checked)
+    return;
+
+  self->recovery_checked = TRUE;
+  retort_recovery_list_async (NULL, list_recoveries_cb, g_object_ref (window));
+}
+
 static void
 retort_application_activate (GApplication *application)
 {
+  RetortApplication *self = RETORT_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
-    window = GTK_WINDOW (retort_window_new (RETORT_APPLICATION (application)));
+    window = GTK_WINDOW (retort_window_new (self));
 
   gtk_window_present (window);
+  if (RETORT_IS_WINDOW (window))
+    retort_application_check_recovery (self, RETORT_WINDOW (window));
 }
 
 static void
@@ -181,6 +334,7 @@ retort_application_open (GApplication  *application,
 
       retort_window_open_file (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
+      retort_application_check_recovery (RETORT_APPLICATION (application), window);
     }
 }
 

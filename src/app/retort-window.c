@@ -5,11 +5,14 @@
 
 #include <glib/gi18n.h>
 
+#include "retort-autosave.h"
 #include "retort-canvas.h"
 #include "retort-column-summary.h"
 #include "retort-csv.h"
 #include "retort-experiment.h"
+#include "retort-recent.h"
 #include "retort-scheduler.h"
+#include "retort-start-page.h"
 #include "retort-summary-page.h"
 #include "retort-window.h"
 
@@ -30,9 +33,19 @@ struct _RetortWindow
   RetortCanvas         *canvas;
   GtkWidget            *run_button;
   GtkWidget            *stop_button;
+  GtkWidget            *save_button;
+  GMenu                *recent_section;
 
   GSettings            *settings;
   GtkFileChooserNative *file_chooser;
+  GtkFileChooserNative *save_chooser;
+  /* The Save (As) waiting for the save chooser. */
+  GTask                *save_task;
+  /* The Save Changes? dialog on screen, and what waits for its answer. */
+  AdwMessageDialog     *save_changes_dialog;
+  GTask                *save_changes_task;
+  /* The user chose to close despite unsaved changes (or saved them). */
+  gboolean              close_confirmed;
   GCancellable         *load_cancellable;
   guint                 loading_page_source;
 
@@ -41,6 +54,8 @@ struct _RetortWindow
   char                 *experiment_name;
   RetortScheduler      *scheduler;
   GCancellable         *run_cancellable;
+  /* Its recovery copy while it has unsaved changes. */
+  RetortAutosave       *autosave;
 };
 
 G_DEFINE_FINAL_TYPE (RetortWindow, retort_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -125,7 +140,9 @@ show_loading_page_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void retort_window_close_experiment (RetortWindow *self);
+static void retort_window_close_experiment    (RetortWindow *self);
+static void retort_window_open_file_confirmed (RetortWindow *self,
+                                               GFile        *file);
 
 /* Shows @page_name with the file's name as the title of the window. */
 static void
@@ -238,6 +255,9 @@ retort_window_update_actions (RetortWindow *self)
   /* Run and Stop mean nothing for a CSV file. */
   gtk_widget_set_visible (self->run_button, has_experiment);
   gtk_widget_set_visible (self->stop_button, has_experiment);
+  gtk_widget_set_visible (self->save_button, has_experiment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_experiment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_experiment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_experiment && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
@@ -249,12 +269,19 @@ retort_window_update_actions (RetortWindow *self)
 static void
 retort_window_update_experiment_title (RetortWindow *self)
 {
+  GFile *file;
   guint n_modules;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
   if (self->experiment == NULL)
     return;
+
+  /* Save As renames the document. */
+  file = retort_experiment_get_file (self->experiment);
+  g_free (self->experiment_name);
+  self->experiment_name = file != NULL ? dup_display_name (file)
+                                       : g_strdup (_("Untitled Experiment"));
 
   n_modules = retort_experiment_get_n_modules (self->experiment);
   /* Translators: marks a document with unsaved changes; %s is its name */
@@ -294,8 +321,46 @@ retort_window_close_experiment (RetortWindow *self)
   retort_canvas_set_experiment (self->canvas, NULL);
   g_clear_object (&self->experiment);
   g_clear_object (&self->scheduler);
+  /* A recovery copy it leaves is unsaved work: offered at the next start. */
+  g_clear_object (&self->autosave);
   g_clear_pointer (&self->experiment_name, g_free);
   retort_window_update_actions (self);
+}
+
+/* Shows @experiment on the canvas; @recovery_id names the recovery copy it
+ * was recovered from, which autosave keeps writing. */
+static void
+retort_window_set_experiment (RetortWindow     *self,
+                              RetortExperiment *experiment,
+                              const char       *recovery_id)
+{
+  retort_window_stop_loading (self);
+  if (self->load_cancellable != NULL)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  retort_window_close_experiment (self);
+
+  self->experiment = g_object_ref (experiment);
+  self->scheduler = retort_scheduler_new (experiment);
+  self->autosave = retort_autosave_new (experiment, recovery_id);
+  self->close_confirmed = FALSE;
+
+  retort_canvas_set_experiment (self->canvas, experiment);
+  retort_canvas_set_scheduler (self->canvas, self->scheduler);
+  g_signal_connect_object (experiment, "changed", G_CALLBACK (experiment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* Saving changes neither the modules nor the undo stack. */
+  g_signal_connect_object (experiment, "notify::modified",
+                           G_CALLBACK (retort_window_update_experiment_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (experiment, "notify::file",
+                           G_CALLBACK (retort_window_update_experiment_title), self,
+                           G_CONNECT_SWAPPED);
+
+  gtk_stack_set_visible_child_name (self->stack, "experiment");
+  retort_window_update_experiment_title (self);
+  retort_window_update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
 static gboolean
@@ -308,24 +373,8 @@ retort_window_load_experiment (RetortWindow  *self,
   if (experiment == NULL)
     return FALSE;
 
-  retort_window_stop_run (self);
-  if (self->experiment != NULL)
-    g_signal_handlers_disconnect_by_data (self->experiment, self);
-  g_set_object (&self->experiment, experiment);
-  g_clear_object (&self->scheduler);
-  self->scheduler = retort_scheduler_new (experiment);
-  g_free (self->experiment_name);
-  self->experiment_name = dup_display_name (file);
-
-  retort_canvas_set_experiment (self->canvas, experiment);
-  retort_canvas_set_scheduler (self->canvas, self->scheduler);
-  g_signal_connect_object (experiment, "changed", G_CALLBACK (experiment_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-
-  gtk_stack_set_visible_child_name (self->stack, "experiment");
-  retort_window_update_experiment_title (self);
-  retort_window_update_actions (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  retort_window_set_experiment (self, experiment, NULL);
+  retort_recent_add_experiment (file);
 
   return TRUE;
 }
@@ -481,7 +530,7 @@ file_chooser_response_cb (RetortWindow         *self,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (file_chooser));
 
       if (file != NULL)
-        retort_window_open_file (self, file);
+        retort_window_open_file_confirmed (self, file);
     }
 
   g_clear_object (&self->file_chooser);
@@ -529,6 +578,420 @@ retort_window_open_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
 }
 
+/* Saving */
+
+static void
+retort_window_show_save_error (RetortWindow *self,
+                               GFile        *file,
+                               const GError *error)
+{
+  g_autofree char *name = dup_display_name (file);
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  /* Translators: %s is the name of a document */
+  heading = g_strdup_printf (_("Could Not Save “%s”"), name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+retort_window_save_to_file (RetortWindow  *self,
+                            GFile         *file,
+                            GError       **error)
+{
+  g_return_val_if_fail (RETORT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (self->experiment == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only experiments can be saved"));
+      return FALSE;
+    }
+
+  /* Documents are small: saved on the main thread, like they are loaded. */
+  if (!retort_experiment_save (self->experiment, file, error))
+    return FALSE;
+
+  retort_recent_add_experiment (file);
+  return TRUE;
+}
+
+static GFile *
+dup_with_suffix (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *with_suffix = NULL;
+  g_autoptr(GFile) parent = NULL;
+
+  if (basename == NULL || g_str_has_suffix (basename, ".retort"))
+    return g_object_ref (file);
+
+  parent = g_file_get_parent (file);
+  with_suffix = g_strconcat (basename, ".retort", NULL);
+  return g_file_get_child (parent, with_suffix);
+}
+
+gboolean
+retort_window_save_as (RetortWindow  *self,
+                       GFile         *file,
+                       GError       **error)
+{
+  g_autoptr(GFile) target = NULL;
+
+  g_return_val_if_fail (RETORT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  target = dup_with_suffix (file);
+  return retort_window_save_to_file (self, target, error);
+}
+
+static void
+save_chooser_response_cb (RetortWindow         *self,
+                          int                   response,
+                          GtkFileChooserNative *chooser)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->save_task);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->save_chooser);
+
+  if (file == NULL)
+    {
+      if (task != NULL)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The document was not saved"));
+      return;
+    }
+
+  if (!retort_window_save_as (self, file, &error))
+    {
+      retort_window_show_save_error (self, file, error);
+      if (task != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+retort_window_show_save_chooser (RetortWindow *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GFile *file = retort_experiment_get_file (self->experiment);
+
+  self->save_chooser = gtk_file_chooser_native_new (_("Save Experiment"),
+                                                    GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                    _("_Save"),
+                                                    _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Retort Experiments"));
+  gtk_file_filter_add_mime_type (filter, RETORT_EXPERIMENT_MIME_TYPE);
+  gtk_file_filter_add_pattern (filter, "*.retort");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
+
+  if (file != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->save_chooser), file, NULL);
+  else
+    {
+      g_autofree char *name = g_strconcat (_("Untitled Experiment"), ".retort", NULL);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
+    }
+
+  g_signal_connect_object (self->save_chooser, "response",
+                           G_CALLBACK (save_chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+}
+
+/* Saves the experiment to its file, or asks where first (@save_as, or a
+ * document that has no file yet). Fails with G_IO_ERROR_CANCELLED when the
+ * user cancels the chooser; other failures are shown in a dialog. */
+static void
+retort_window_save_async (RetortWindow        *self,
+                          gboolean             save_as,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  GFile *file;
+
+  g_task_set_source_tag (task, retort_window_save_async);
+
+  if (self->experiment == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Only experiments can be saved"));
+      return;
+    }
+
+  file = retort_experiment_get_file (self->experiment);
+  if (!save_as && file != NULL)
+    {
+      if (retort_window_save_to_file (self, file, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        {
+          retort_window_show_save_error (self, file, error);
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
+      return;
+    }
+
+  if (self->save_chooser != NULL)
+    {
+      /* A second Save while the chooser is open waits for the same answer. */
+      if (self->save_task != NULL)
+        g_task_return_new_error (g_steal_pointer (&self->save_task), G_IO_ERROR,
+                                 G_IO_ERROR_CANCELLED, _("The document was not saved"));
+      self->save_task = g_steal_pointer (&task);
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+      return;
+    }
+
+  self->save_task = g_steal_pointer (&task);
+  retort_window_show_save_chooser (self);
+}
+
+static gboolean
+retort_window_save_finish (RetortWindow  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+retort_window_save_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  /* Failures are shown; nothing else waits for the outcome. */
+  retort_window_save_async (RETORT_WINDOW (widget), FALSE, NULL, NULL);
+}
+
+static void
+retort_window_save_as_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  retort_window_save_async (RETORT_WINDOW (widget), TRUE, NULL, NULL);
+}
+
+/* Unsaved changes */
+
+static void
+save_changes_saved_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  /* Only a save that worked lets the document go. */
+  g_task_return_boolean (task, retort_window_save_finish (RETORT_WINDOW (object), result, NULL));
+}
+
+static void
+save_changes_response_cb (RetortWindow     *self,
+                          const char       *response,
+                          AdwMessageDialog *dialog)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->save_changes_task);
+
+  g_clear_weak_pointer (&self->save_changes_dialog);
+  if (task == NULL)
+    return;
+
+  if (g_str_equal (response, "save"))
+    retort_window_save_async (self, FALSE, save_changes_saved_cb, g_steal_pointer (&task));
+  else if (g_str_equal (response, "discard"))
+    {
+      if (self->autosave != NULL)
+        retort_autosave_discard (self->autosave);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_boolean (task, FALSE);
+}
+
+/* Resolves to TRUE when the document may go: it has no unsaved changes, or
+ * the user saved them, or chose to discard them. FALSE keeps everything. */
+static void
+retort_window_confirm_unsaved_async (RetortWindow        *self,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  g_task_set_source_tag (task, retort_window_confirm_unsaved_async);
+
+  if (self->experiment == NULL || !retort_experiment_get_modified (self->experiment))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Asked again while the question is on screen: the earlier asker gives up. */
+  if (self->save_changes_task != NULL)
+    g_task_return_boolean (g_steal_pointer (&self->save_changes_task), FALSE);
+  self->save_changes_task = g_steal_pointer (&task);
+  if (self->save_changes_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->save_changes_dialog));
+      return;
+    }
+
+  /* Translators: %s is the name of a document */
+  body = g_strdup_printf (_("“%s” has unsaved changes. Changes which are not saved will be "
+                            "permanently lost."),
+                          self->experiment_name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Save Changes?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (save_changes_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* Weak: whatever destroys the window's dialogs may destroy this one too. */
+  g_set_weak_pointer (&self->save_changes_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+retort_window_confirm_unsaved_finish (RetortWindow *self,
+                                      GAsyncResult *result)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+static void
+open_confirmed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RetortWindow *self = RETORT_WINDOW (object);
+  g_autoptr(GFile) file = user_data;
+
+  if (retort_window_confirm_unsaved_finish (self, result))
+    retort_window_open_file (self, file);
+}
+
+/* Open… and recent documents replace the document only once its unsaved
+ * changes are saved or discarded. */
+static void
+retort_window_open_file_confirmed (RetortWindow *self,
+                                   GFile        *file)
+{
+  retort_window_confirm_unsaved_async (self, open_confirmed_cb, g_object_ref (file));
+}
+
+static void
+retort_window_open_recent_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  retort_window_open_file_confirmed (RETORT_WINDOW (widget), file);
+}
+
+static void
+retort_window_update_recent_menu (RetortWindow *self)
+{
+  g_autoptr(GPtrArray) recent = retort_recent_list_experiments ();
+  g_autoptr(GMenu) submenu = NULL;
+
+  g_menu_remove_all (self->recent_section);
+  if (recent->len == 0)
+    return;
+
+  submenu = g_menu_new ();
+  for (guint i = 0; i < recent->len; i++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (recent, i);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+      GString *escaped = g_string_new (gtk_recent_info_get_display_name (info));
+
+      /* An underscore in a file name is not a mnemonic. */
+      g_string_replace (escaped, "_", "__", 0);
+      label = g_string_free (escaped, FALSE);
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
+                                         gtk_recent_info_get_uri (info));
+      g_menu_append_item (submenu, item);
+    }
+  g_menu_append_submenu (self->recent_section, _("Open _Recent"), G_MENU_MODEL (submenu));
+}
+
+static void
+retort_window_new_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+  g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
+
+  /* Unsaved work stays where it is: the new experiment gets its own window. */
+  if (self->experiment != NULL && retort_experiment_get_modified (self->experiment))
+    {
+      GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+      self = retort_window_new (RETORT_APPLICATION (application));
+      gtk_window_present (GTK_WINDOW (self));
+    }
+
+  retort_window_set_experiment (self, experiment, NULL);
+}
+
+gboolean
+retort_window_open_recovery (RetortWindow    *self,
+                             RetortRecovery  *recovery,
+                             GError         **error)
+{
+  g_autoptr(RetortExperiment) experiment = NULL;
+
+  g_return_val_if_fail (RETORT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (RETORT_IS_RECOVERY (recovery), FALSE);
+
+  experiment = retort_recovery_load (recovery, error);
+  if (experiment == NULL)
+    return FALSE;
+
+  retort_window_set_experiment (self, experiment, retort_recovery_get_id (recovery));
+  return TRUE;
+}
+
+gboolean
+retort_window_is_empty (RetortWindow *self)
+{
+  g_return_val_if_fail (RETORT_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0;
+}
+
 static gboolean
 drop_cb (RetortWindow  *self,
          const GValue  *value,
@@ -541,7 +1004,7 @@ drop_cb (RetortWindow  *self,
   if (file == NULL)
     return FALSE;
 
-  retort_window_open_file (self, file);
+  retort_window_open_file_confirmed (self, file);
   return TRUE;
 }
 
@@ -575,10 +1038,31 @@ retort_window_save_state (RetortWindow *self)
   g_settings_apply (self->settings);
 }
 
+static void
+close_confirmed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  RetortWindow *self = RETORT_WINDOW (object);
+
+  if (!retort_window_confirm_unsaved_finish (self, result))
+    return;
+
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static gboolean
 retort_window_close_request (GtkWindow *window)
 {
   RetortWindow *self = RETORT_WINDOW (window);
+
+  if (!self->close_confirmed && self->experiment != NULL
+      && retort_experiment_get_modified (self->experiment))
+    {
+      retort_window_confirm_unsaved_async (self, close_confirmed_cb, NULL);
+      return TRUE;
+    }
 
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
@@ -598,6 +1082,17 @@ retort_window_dispose (GObject *object)
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
   g_clear_object (&self->file_chooser);
+  if (self->save_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+  g_clear_object (&self->save_chooser);
+  if (self->save_task != NULL)
+    g_task_return_new_error (g_steal_pointer (&self->save_task), G_IO_ERROR,
+                             G_IO_ERROR_CANCELLED, _("The window was closed"));
+  if (self->save_changes_task != NULL)
+    g_task_return_boolean (g_steal_pointer (&self->save_changes_task), FALSE);
+  if (self->save_changes_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->save_changes_dialog));
+  g_clear_weak_pointer (&self->save_changes_dialog);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -609,6 +1104,7 @@ retort_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
   g_clear_object (&self->experiment);
   g_clear_object (&self->scheduler);
+  g_clear_object (&self->autosave);
   g_clear_pointer (&self->experiment_name, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_WINDOW);
@@ -627,6 +1123,7 @@ retort_window_class_init (RetortWindowClass *klass)
 
   window_class->close_request = retort_window_close_request;
 
+  g_type_ensure (RETORT_TYPE_START_PAGE);
   g_type_ensure (RETORT_TYPE_SUMMARY_PAGE);
   g_type_ensure (RETORT_TYPE_CANVAS);
 
@@ -641,8 +1138,16 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, recent_section);
 
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, retort_window_new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, retort_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s",
+                                   retort_window_open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, retort_window_save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL,
+                                   retort_window_save_as_action);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, retort_window_run_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, retort_window_stop_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, retort_window_undo_action);
@@ -656,6 +1161,11 @@ retort_window_init (RetortWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   retort_window_update_actions (self);
+
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (retort_window_update_recent_menu), self,
+                           G_CONNECT_SWAPPED);
+  retort_window_update_recent_menu (self);
 
   drop_target = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect_object (drop_target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "retort-application.h"
+#include "retort-recovery.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,20 @@ void          retort_window_open_file_async  (RetortWindow         *self,
 gboolean      retort_window_open_file_finish (RetortWindow         *self,
                                               GAsyncResult         *result,
                                               GError              **error);
+
+/* Saves the experiment to @file, which becomes its file (Save As once a
+ * file is chosen; save_as adds ".retort" when the chosen name lacks it). */
+gboolean      retort_window_save_to_file     (RetortWindow         *self,
+                                              GFile                *file,
+                                              GError              **error);
+gboolean      retort_window_save_as          (RetortWindow         *self,
+                                              GFile                *file,
+                                              GError              **error);
+/* Shows a recovered copy as a document with unsaved changes. */
+gboolean      retort_window_open_recovery    (RetortWindow         *self,
+                                              RetortRecovery       *recovery,
+                                              GError              **error);
+/* Nothing is open: the window shows its start page. */
+gboolean      retort_window_is_empty         (RetortWindow         *self);
 
 G_END_DECLS

@@ -864,3 +864,21 @@ retort_experiment_save (RetortExperiment  *self,
   _retort_experiment_mark_saved (self, file);
   return TRUE;
 }
+
+gboolean
+retort_experiment_save_copy (RetortExperiment  *self,
+                             GFile             *file,
+                             GError           **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) zip = NULL;
+
+  g_return_val_if_fail (RETORT_IS_EXPERIMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  entries = serialize (self);
+  if (!(zip = build_zip (entries, file, error)))
+    return FALSE;
+
+  return write_atomically (file, zip, error);
+}

@@ -615,6 +615,27 @@ _retort_experiment_mark_saved (RetortExperiment *self,
   notify_undo_state (self, before);
 }
 
+void
+retort_experiment_mark_unsaved (RetortExperiment *self,
+                                GFile            *file)
+{
+  UndoState before;
+
+  g_return_if_fail (RETORT_IS_EXPERIMENT (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  before = undo_state (self);
+  /* No point of the undo history matches what is on disk. */
+  self->clean_depth = -1;
+  self->merge_open = FALSE;
+  if (file != self->file)
+    {
+      g_set_object (&self->file, file);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+    }
+  notify_undo_state (self, before);
+}
+
 /* Edits */
 
 static RetortModule *

@@ -137,4 +137,15 @@ gboolean          retort_experiment_save             (RetortExperiment  *self,
 /* Edits since the last load or save. */
 gboolean          retort_experiment_get_modified     (RetortExperiment  *self);
 
+/* Recovery copies (drafts). save_copy writes the document as save does,
+ * but the experiment keeps its file and its unsaved changes.
+ * mark_unsaved binds a document loaded from such a copy to where it
+ * belongs (@file, or NULL for an untitled one), with changes not yet saved
+ * there. */
+gboolean          retort_experiment_save_copy        (RetortExperiment  *self,
+                                                      GFile             *file,
+                                                      GError           **error);
+void              retort_experiment_mark_unsaved     (RetortExperiment  *self,
+                                                      GFile             *file);
+
 G_END_DECLS
