@@ -63,7 +63,12 @@ add_ports (RetortModuleWidget   *self,
 
       /* Translators: a port's tooltip: its name and the type of data it carries */
       tooltip = g_strdup_printf (_("%s (%s)"), _(specs[i].name), port_type_title (specs[i].type));
+      /* Setting a tooltip on a visible widget asks the display where the
+       * pointer is (a round trip to the X server); a big experiment has
+       * thousands of ports, and opening it took that many round trips. */
+      gtk_widget_set_visible (dot, FALSE);
       gtk_widget_set_tooltip_text (dot, tooltip);
+      gtk_widget_set_visible (dot, TRUE);
       /* A dot has no text of its own: its name says which way data flows. */
       label = output
         /* Translators: an output port's accessible name: its name, its type of data */
@@ -175,7 +180,9 @@ retort_module_widget_new (RetortModule *module)
   add_ports (self, self->inputs_box, self->inputs, kind->inputs, kind->n_inputs, FALSE);
   add_ports (self, self->outputs_box, self->outputs, kind->outputs, kind->n_outputs, TRUE);
   retort_module_widget_update_title (self);
-  retort_module_widget_set_state (self, RETORT_MODULE_STATE_NOT_RUN, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Not run"),
+                                  -1);
   g_signal_connect_object (module, "notify::title",
                            G_CALLBACK (retort_module_widget_update_title), self,
                            G_CONNECT_SWAPPED);
