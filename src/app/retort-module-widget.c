@@ -52,16 +52,32 @@ add_ports (RetortModuleWidget   *self,
            GtkBox               *box,
            GPtrArray            *dots,
            const RetortPortSpec *specs,
-           guint                 n_specs)
+           guint                 n_specs,
+           gboolean              output)
 {
   for (guint i = 0; i < n_specs; i++)
     {
       GtkWidget *dot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
       g_autofree char *tooltip = NULL;
+      g_autofree char *label = NULL;
 
       /* Translators: a port's tooltip: its name and the type of data it carries */
       tooltip = g_strdup_printf (_("%s (%s)"), _(specs[i].name), port_type_title (specs[i].type));
+      /* Setting a tooltip on a visible widget asks the display where the
+       * pointer is (a round trip to the X server); a big experiment has
+       * thousands of ports, and opening it took that many round trips. */
+      gtk_widget_set_visible (dot, FALSE);
       gtk_widget_set_tooltip_text (dot, tooltip);
+      gtk_widget_set_visible (dot, TRUE);
+      /* A dot has no text of its own: its name says which way data flows. */
+      label = output
+        /* Translators: an output port's accessible name: its name, its type of data */
+        ? g_strdup_printf (_("Output %s (%s)"), _(specs[i].name), port_type_title (specs[i].type))
+        /* Translators: an input port's accessible name: its name, its type of data */
+        : g_strdup_printf (_("Input %s (%s)"), _(specs[i].name), port_type_title (specs[i].type));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dot),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
       gtk_widget_set_halign (dot, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (dot, "port");
@@ -161,9 +177,12 @@ retort_module_widget_new (RetortModule *module)
   kind = retort_module_get_kind (module);
 
   gtk_image_set_from_icon_name (self->icon, kind->icon_name);
-  add_ports (self, self->inputs_box, self->inputs, kind->inputs, kind->n_inputs);
-  add_ports (self, self->outputs_box, self->outputs, kind->outputs, kind->n_outputs);
+  add_ports (self, self->inputs_box, self->inputs, kind->inputs, kind->n_inputs, FALSE);
+  add_ports (self, self->outputs_box, self->outputs, kind->outputs, kind->n_outputs, TRUE);
   retort_module_widget_update_title (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Not run"),
+                                  -1);
   g_signal_connect_object (module, "notify::title",
                            G_CALLBACK (retort_module_widget_update_title), self,
                            G_CONNECT_SWAPPED);
@@ -210,6 +229,7 @@ retort_module_widget_set_state (RetortModuleWidget *self,
   };
   const char *icon_name = NULL;
   const char *tooltip = NULL;
+  g_autofree char *description = NULL;
 
   g_return_if_fail (RETORT_IS_MODULE_WIDGET (self));
 
@@ -246,6 +266,17 @@ retort_module_widget_set_state (RetortModuleWidget *self,
     default:
       break;
     }
+
+  /* The badge is the state for the eye; its description is for assistive
+   * technologies, which read it after the module's name. */
+  if (state == RETORT_MODULE_STATE_FAILED && message != NULL)
+    /* Translators: a failed module's accessible description: why it failed */
+    description = g_strdup_printf (_("Failed: %s"), message);
+  else
+    description = g_strdup (tooltip != NULL ? tooltip : _("Not run"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
 
   if (state >= RETORT_MODULE_STATE_QUEUED && state <= RETORT_MODULE_STATE_CANCELLED)
     gtk_widget_add_css_class (GTK_WIDGET (self->card), state_classes[state - 1]);
