@@ -13,8 +13,9 @@
 #include "retort-module-clipboard.h"
 #include "retort-module-kind.h"
 #include "retort-module-widget.h"
+#include "retort-palette.h"
 
-#define MIN_ZOOM 0.25
+#define MIN_ZOOM 0.1
 #define MAX_ZOOM 2.5
 /* One scroll wheel notch or Ctrl+plus zooms by this much. */
 #define ZOOM_FACTOR 1.1
@@ -2088,6 +2089,29 @@ retort_canvas_add_module (RetortCanvas  *self,
   return module;
 }
 
+/* A module kind dropped from the palette lands where it is dropped. */
+static gboolean
+kind_dropped_cb (RetortCanvas  *self,
+                 const GValue  *value,
+                 double         x,
+                 double         y,
+                 GtkDropTarget *target)
+{
+  const char *kind_id = g_value_get_boxed (value);
+  g_autoptr(GError) error = NULL;
+
+  if (kind_id == NULL || self->experiment == NULL)
+    return FALSE;
+
+  if (retort_canvas_add_module (self, kind_id, x, y, &error) == NULL)
+    {
+      g_warning ("Could not add a module of kind %s: %s", kind_id, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Actions */
 
 static void
@@ -2264,6 +2288,7 @@ retort_canvas_init (RetortCanvas *self)
   GtkEventController *motion;
   GtkEventController *keys;
   GtkEventController *focus;
+  GtkDropTarget *drop;
 
   self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -2326,6 +2351,10 @@ retort_canvas_init (RetortCanvas *self)
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_swapped (focus, "leave", G_CALLBACK (focus_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
+
+  drop = gtk_drop_target_new (RETORT_TYPE_MODULE_KIND_ID, GDK_ACTION_COPY);
+  g_signal_connect_swapped (drop, "drop", G_CALLBACK (kind_dropped_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   retort_canvas_update_actions (self);
 }

@@ -3,10 +3,15 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "retort-autosave.h"
 #include "retort-canvas.h"
+#include "retort-palette.h"
+#include "retort-properties-pane.h"
+#include "retort-results-pane.h"
 #include "retort-column-summary.h"
 #include "retort-csv.h"
 #include "retort-experiment.h"
@@ -31,6 +36,17 @@ struct _RetortWindow
   RetortSummaryPage    *summary_page;
   AdwStatusPage        *error_page;
   RetortCanvas         *canvas;
+  RetortPalette        *palette;
+  RetortPropertiesPane *properties_pane;
+  RetortResultsPane    *results_pane;
+  GtkPaned             *palette_paned;
+  GtkPaned             *properties_paned;
+  GtkPaned             *results_paned;
+  /* The properties and results panes get their remembered sizes the first
+   * time the experiment page is laid out (they are end children: their
+   * size depends on the window's). */
+  gboolean              panes_to_restore;
+  guint                 restore_panes_source;
   GtkWidget            *run_button;
   GtkWidget            *stop_button;
   GtkWidget            *save_button;
@@ -247,10 +263,15 @@ retort_window_update_actions (RetortWindow *self)
 {
   gboolean has_experiment = self->experiment != NULL;
   gboolean running = retort_window_is_running (self);
+  g_autoptr(GPtrArray) selection = NULL;
+  gboolean has_selection;
 
   /* A run cancelled by closing the window ends after its widgets are gone. */
   if (self->run_button == NULL)
     return;
+
+  selection = retort_canvas_get_selection (self->canvas);
+  has_selection = selection->len > 0;
 
   /* Run and Stop mean nothing for a CSV file. */
   gtk_widget_set_visible (self->run_button, has_experiment);
@@ -259,6 +280,9 @@ retort_window_update_actions (RetortWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_experiment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_experiment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_experiment && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-selected",
+                                 has_experiment && !running && has_selection);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-module", has_experiment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  has_experiment && retort_experiment_can_undo (self->experiment));
@@ -317,6 +341,9 @@ retort_window_close_experiment (RetortWindow *self)
 
   retort_window_stop_run (self);
   g_signal_handlers_disconnect_by_data (self->experiment, self);
+  retort_properties_pane_set_module (self->properties_pane, NULL, NULL);
+  retort_properties_pane_set_scheduler (self->properties_pane, NULL);
+  retort_results_pane_set_module (self->results_pane, NULL, NULL);
   retort_canvas_set_scheduler (self->canvas, NULL);
   retort_canvas_set_experiment (self->canvas, NULL);
   g_clear_object (&self->experiment);
@@ -345,6 +372,7 @@ retort_window_set_experiment (RetortWindow     *self,
   self->autosave = retort_autosave_new (experiment, recovery_id);
   self->close_confirmed = FALSE;
 
+  retort_properties_pane_set_scheduler (self->properties_pane, self->scheduler);
   retort_canvas_set_experiment (self->canvas, experiment);
   retort_canvas_set_scheduler (self->canvas, self->scheduler);
   g_signal_connect_object (experiment, "changed", G_CALLBACK (experiment_changed_cb), self,
@@ -409,6 +437,68 @@ retort_window_run_action (GtkWidget  *widget,
   retort_scheduler_run_async (self->scheduler, NULL, self->run_cancellable, run_cb,
                               g_object_ref (self));
   retort_window_update_actions (self);
+}
+
+/* Runs the selected modules and what they need. */
+static void
+retort_window_run_selected_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+  g_autoptr(GPtrArray) selection = NULL;
+
+  if (self->scheduler == NULL || retort_window_is_running (self))
+    return;
+
+  selection = retort_canvas_get_selection (self->canvas);
+  if (selection->len == 0)
+    return;
+  g_ptr_array_add (selection, NULL);
+
+  self->run_cancellable = g_cancellable_new ();
+  retort_scheduler_run_async (self->scheduler, (const char * const *) selection->pdata,
+                              self->run_cancellable, run_cb, g_object_ref (self));
+  retort_window_update_actions (self);
+}
+
+static void
+retort_window_find_module_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  retort_palette_focus_search (RETORT_WINDOW (widget)->palette);
+}
+
+/* The properties and results panes show the one selected module. */
+static void
+canvas_selection_changed_cb (RetortWindow *self)
+{
+  RetortModule *module = retort_canvas_get_selected_module (self->canvas);
+
+  if (self->experiment == NULL)
+    module = NULL;
+  retort_properties_pane_set_module (self->properties_pane, self->experiment, module);
+  retort_results_pane_set_module (self->results_pane, self->scheduler, module);
+  retort_window_update_actions (self);
+}
+
+/* Double-click or Enter on a module: to its parameters. */
+static void
+canvas_module_activated_cb (RetortWindow *self,
+                            RetortModule *module)
+{
+  gtk_widget_child_focus (GTK_WIDGET (self->properties_pane), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+palette_kind_activated_cb (RetortWindow *self,
+                           const char   *kind_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (retort_canvas_add_module (self->canvas, kind_id, NAN, NAN, &error) == NULL)
+    g_warning ("Could not add a module of kind %s: %s", kind_id, error->message);
 }
 
 static void
@@ -1008,9 +1098,48 @@ drop_cb (RetortWindow  *self,
   return TRUE;
 }
 
+static gboolean
+restore_panes_cb (gpointer user_data)
+{
+  RetortWindow *self = user_data;
+  int width = gtk_widget_get_width (GTK_WIDGET (self->properties_paned));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->results_paned));
+
+  self->restore_panes_source = 0;
+  gtk_paned_set_position (self->properties_paned,
+                          MAX (width / 3, width - g_settings_get_int (self->settings, "properties-width")));
+  gtk_paned_set_position (self->results_paned,
+                          MAX (height / 3, height - g_settings_get_int (self->settings, "results-height")));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retort_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (retort_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* Positions set during an allocation would only apply at the next. */
+  if (self->panes_to_restore && self->settings != NULL
+      && gtk_widget_get_mapped (GTK_WIDGET (self->properties_paned))
+      && gtk_widget_get_width (GTK_WIDGET (self->properties_paned)) > 0)
+    {
+      self->panes_to_restore = FALSE;
+      self->restore_panes_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, restore_panes_cb, self, NULL);
+    }
+}
+
 static void
 retort_window_restore_state (RetortWindow *self)
 {
+  gtk_paned_set_position (self->palette_paned, g_settings_get_int (self->settings, "palette-width"));
+  self->panes_to_restore = TRUE;
+
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -1035,6 +1164,16 @@ retort_window_save_state (RetortWindow *self)
     }
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+  /* Pane sizes as last seen on the experiment page. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->palette_paned)))
+    {
+      g_settings_set_int (self->settings, "palette-width",
+                          gtk_paned_get_position (self->palette_paned));
+      g_settings_set_int (self->settings, "properties-width",
+                          gtk_widget_get_width (GTK_WIDGET (self->properties_pane)));
+      g_settings_set_int (self->settings, "results-height",
+                          gtk_widget_get_height (GTK_WIDGET (self->results_pane)));
+    }
   g_settings_apply (self->settings);
 }
 
@@ -1097,6 +1236,7 @@ retort_window_dispose (GObject *object)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->loading_page_source, g_source_remove);
+  g_clear_handle_id (&self->restore_panes_source, g_source_remove);
   g_clear_object (&self->settings);
   retort_window_stop_run (self);
   g_clear_object (&self->run_cancellable);
@@ -1122,10 +1262,14 @@ retort_window_class_init (RetortWindowClass *klass)
   object_class->dispose = retort_window_dispose;
 
   window_class->close_request = retort_window_close_request;
+  widget_class->size_allocate = retort_window_size_allocate;
 
   g_type_ensure (RETORT_TYPE_START_PAGE);
   g_type_ensure (RETORT_TYPE_SUMMARY_PAGE);
   g_type_ensure (RETORT_TYPE_CANVAS);
+  g_type_ensure (RETORT_TYPE_PALETTE);
+  g_type_ensure (RETORT_TYPE_PROPERTIES_PANE);
+  g_type_ensure (RETORT_TYPE_RESULTS_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/retort/Retort/ui/retort-window.ui");
@@ -1136,6 +1280,15 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, palette);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, properties_pane);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, results_pane);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, palette_paned);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, properties_paned);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, results_paned);
+  gtk_widget_class_bind_template_callback (widget_class, canvas_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, canvas_module_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, palette_kind_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, save_button);
@@ -1149,6 +1302,10 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL,
                                    retort_window_save_as_action);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, retort_window_run_action);
+  gtk_widget_class_install_action (widget_class, "win.run-selected", NULL,
+                                   retort_window_run_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.find-module", NULL,
+                                   retort_window_find_module_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, retort_window_stop_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, retort_window_undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, retort_window_redo_action);

@@ -19,6 +19,8 @@
 #include "retort-application.h"
 #include "retort-canvas.h"
 #include "retort-module-widget.h"
+#include "retort-palette.h"
+#include "retort-properties-pane.h"
 #include "retort-table.h"
 #include "retort-window.h"
 
@@ -885,12 +887,32 @@ can_drive_pointer (void)
 }
 
 static void
+xdotool_exited_cb (GPid     pid,
+                   int      wait_status,
+                   gpointer user_data)
+{
+  int *status = user_data;
+
+  *status = wait_status;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+has_exited (gpointer data)
+{
+  return *(int *) data != -1;
+}
+
+/* Runs xdotool while the main loop turns, so that what needs the app to
+ * answer during the input (drag and drop) works. */
+static void
 xdotool (const char *first,
          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  int wait_status;
+  int wait_status = -1;
+  GPid pid;
   va_list args;
 
   g_ptr_array_add (argv, g_find_program_in_path ("xdotool"));
@@ -900,9 +922,11 @@ xdotool (const char *first,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               NULL, NULL, &wait_status, &error));
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
   g_assert_no_error (error);
+  g_child_watch_add (pid, xdotool_exited_cb, &wait_status);
+  g_assert_true (wait_until (has_exited, &wait_status));
   g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
   wait_for_idle ();
 }
@@ -979,6 +1003,25 @@ widget_center (RetortCanvas *canvas,
   g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (canvas), &bounds));
   return GRAPHENE_POINT_INIT (bounds.origin.x + bounds.size.width / 2,
                               bounds.origin.y + bounds.size.height / 2);
+}
+
+/* A point of the canvas with no card (nor pane handle) under it. */
+static graphene_point_t
+empty_point (RetortCanvas *canvas)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (canvas));
+  const graphene_point_t candidates[] = {
+    GRAPHENE_POINT_INIT (width - 30, height - 30), GRAPHENE_POINT_INIT (30, height - 30),
+    GRAPHENE_POINT_INIT (width - 30, 30), GRAPHENE_POINT_INIT (30, 30),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (gtk_widget_pick (GTK_WIDGET (canvas), candidates[i].x, candidates[i].y, GTK_PICK_DEFAULT)
+        == GTK_WIDGET (canvas))
+      return candidates[i];
+
+  g_assert_not_reached ();
 }
 
 static guint
@@ -1126,10 +1169,12 @@ test_canvas_select_move_delete (void)
   wait_for_layout (GTK_WIDGET (canvas));
 
   /* A click on empty canvas clears the selection. */
-  click_pointer (canvas, GRAPHENE_POINT_INIT (8, 8), "1", NULL);
+  click_pointer (canvas, empty_point (canvas), "1", NULL);
   g_assert_cmpuint (n_selected (canvas), ==, 0);
 
-  /* A band around both cards selects both. */
+  /* A band around both cards selects both (all in view first). */
+  retort_canvas_zoom_to_fit (canvas);
+  wait_for_layout (GTK_WIDGET (canvas));
   g_assert_true (gtk_widget_compute_bounds (source, GTK_WIDGET (canvas), &a));
   g_assert_true (gtk_widget_compute_bounds (script, GTK_WIDGET (canvas), &b));
   drag_pointer (canvas,
@@ -1233,7 +1278,7 @@ test_canvas_keyboard (void)
   y = retort_module_get_y (script);
 
   /* The keyboard follows the pointer without a window manager. */
-  click_pointer (canvas, GRAPHENE_POINT_INIT (8, 8), "1", NULL);
+  click_pointer (canvas, empty_point (canvas), "1", NULL);
   gtk_widget_grab_focus (retort_canvas_get_module_widget (canvas, "m1"));
   wait_for_idle ();
   g_assert_true (retort_canvas_get_selected_module (canvas) == retort_experiment_find_module (experiment, "m1"));
@@ -1268,7 +1313,7 @@ test_canvas_zoom_fit (void)
   RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
   int width, height;
 
-  g_assert_true (retort_experiment_move_module (experiment, "m2", 2400, 1600, NULL));
+  g_assert_true (retort_experiment_move_module (experiment, "m2", 1600, 1200, NULL));
   wait_for_layout (GTK_WIDGET (canvas));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-fit", NULL));
   wait_for_layout (GTK_WIDGET (canvas));
@@ -1368,6 +1413,135 @@ test_canvas_add_module (void)
   destroy_window (window);
 }
 
+/* The palette row titled @title. */
+static GtkWidget *
+find_palette_row (RetortPalette *palette,
+                  const char    *title)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_descendants (GTK_WIDGET (palette), GTK_TYPE_LIST_BOX_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+      collect_descendants (g_ptr_array_index (rows, i), GTK_TYPE_LABEL, labels);
+      if (labels->len > 0 && g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, 0)), title) == 0)
+        return g_ptr_array_index (rows, i);
+    }
+
+  g_assert_not_reached ();
+}
+
+static RetortModule *
+find_module_of_kind (RetortExperiment *experiment,
+                     const char       *kind_id)
+{
+  for (guint i = 0; i < retort_experiment_get_n_modules (experiment); i++)
+    {
+      RetortModule *module = retort_experiment_get_module (experiment, i);
+
+      if (g_str_equal (retort_module_get_kind (module)->id, kind_id))
+        return module;
+    }
+
+  return NULL;
+}
+
+/* The experiment page: a module activated in the palette lands on the
+ * canvas selected, and the properties pane shows it; one dragged from the
+ * palette lands where it is dropped; undo takes both back. */
+static void
+test_window_palette_adds_modules (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
+  RetortPalette *palette = find_descendant (GTK_WIDGET (window), RETORT_TYPE_PALETTE);
+  RetortPropertiesPane *properties = find_descendant (GTK_WIDGET (window), RETORT_TYPE_PROPERTIES_PANE);
+  RetortModule *sql;
+
+  g_assert_nonnull (palette);
+  g_assert_nonnull (properties);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (palette)));
+  g_assert_null (retort_properties_pane_get_module (properties));
+
+  g_assert_true (gtk_widget_activate (find_palette_row (palette, "Apply SQL Transformation")));
+  wait_for_idle ();
+  sql = find_module_of_kind (experiment, "sql");
+  g_assert_nonnull (sql);
+  g_assert_true (retort_canvas_get_selected_module (canvas) == sql);
+  g_assert_true (retort_properties_pane_get_module (properties) == sql);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+
+  if (can_drive_pointer ())
+    {
+      GtkWidget *row = find_palette_row (palette, "Summarize Data");
+      graphene_point_t from, to = empty_point (canvas);
+      RetortModule *summary;
+      char x1[16], y1[16], x2[16], y2[16];
+      double cx, cy;
+
+      /* Points of the palette are turned into the canvas's coordinates. */
+      g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (canvas),
+                                               &GRAPHENE_POINT_INIT (40, gtk_widget_get_height (row) / 2.f),
+                                               &from));
+      screen_point (canvas, from, x1, y1);
+      screen_point (canvas, to, x2, y2);
+      xdotool ("mousemove", "--sync", x1, y1, "mousedown", "1", "sleep", "0.2",
+               "mousemove", "--sync", x2, y2, "sleep", "0.2", "mousemove_relative", "1", "1",
+               "sleep", "0.2", "mousemove_relative", "--", "-1", "-1", NULL);
+      xdotool ("sleep", "0.2", "mouseup", "1", "sleep", "0.2", NULL);
+      wait_for_layout (GTK_WIDGET (canvas));
+
+      summary = find_module_of_kind (experiment, "summarize");
+      g_assert_nonnull (summary);
+      retort_canvas_from_screen (canvas, to.x, to.y, &cx, &cy);
+      g_assert_cmpfloat (fabs (retort_module_get_x (summary) - cx), <=, RETORT_CANVAS_GRID);
+      g_assert_cmpfloat (fabs (retort_module_get_y (summary) - cy), <=, RETORT_CANVAS_GRID);
+      g_assert_true (retort_properties_pane_get_module (properties) == summary);
+      g_assert_true (retort_experiment_undo (experiment));
+    }
+
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_null (find_module_of_kind (experiment, "sql"));
+  g_assert_null (retort_properties_pane_get_module (properties));
+
+  destroy_window (window);
+}
+
+static gboolean
+module_is_done (gpointer data)
+{
+  GtkWidget *widget = data;
+  RetortModuleState state = retort_module_widget_get_state (RETORT_MODULE_WIDGET (widget));
+
+  return state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED;
+}
+
+/* Run Selected runs the selection and what it needs, nothing else. */
+static void
+test_window_run_selected (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  GtkWidget *source = retort_canvas_get_module_widget (canvas, "m1");
+  GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
+
+  retort_canvas_unselect_all (canvas);
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-selected", NULL)
+                  && retort_module_widget_get_state (RETORT_MODULE_WIDGET (source))
+                     != RETORT_MODULE_STATE_NOT_RUN);
+  retort_canvas_select_module (canvas, "m1", FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-selected", NULL));
+  g_assert_true (wait_long_until (module_is_done, source));
+  g_assert_true (wait_long_until (run_button_sensitive, window));
+  g_assert_cmpint (retort_module_widget_get_state (RETORT_MODULE_WIDGET (script)), ==,
+                   RETORT_MODULE_STATE_NOT_RUN);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1415,6 +1589,8 @@ main (int   argc,
   g_test_add_func ("/app/canvas-zoom-fit", test_canvas_zoom_fit);
   g_test_add_func ("/app/canvas-context-menu", test_canvas_context_menu);
   g_test_add_func ("/app/canvas-add-module", test_canvas_add_module);
+  g_test_add_func ("/app/window-palette-adds-modules", test_window_palette_adds_modules);
+  g_test_add_func ("/app/window-run-selected", test_window_run_selected);
   g_test_add_func ("/app/csv-after-experiment", test_csv_after_experiment);
   g_test_add_func ("/app/window-size-remembered", test_window_size_remembered);
   g_test_add_func ("/app/quit", test_quit);
