@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "retort-canvas.h"
+#include "retort-connection-layer.h"
 #include "retort-module-clipboard.h"
 #include "retort-module-kind.h"
 #include "retort-module-widget.h"
@@ -100,6 +101,8 @@ struct _RetortCanvas
 
   GtkGesture        *drag_gesture;
   GtkWidget         *context_menu;
+
+  RetortConnectionLayer *connection_layer;
 };
 
 enum {
@@ -381,16 +384,6 @@ connection_curve (RetortCanvas           *self,
                          x2, y2);
 }
 
-/* Data flows down: a curve leaves an output downwards and enters an input
- * from above, even when the input sits higher up. */
-static double
-curve_bend (RetortCanvas *self,
-            double        y1,
-            double        y2)
-{
-  return MAX (40 * self->zoom, fabs (y2 - y1) / 2);
-}
-
 static void
 bezier_point (double  x1,
               double  y1,
@@ -445,7 +438,7 @@ find_connection_at (RetortCanvas *self,
           || sx < MIN (x1, x2) - CURVE_HIT_DISTANCE || sx > MAX (x1, x2) + CURVE_HIT_DISTANCE)
         continue;
 
-      bend = curve_bend (self, y1, y2);
+      bend = retort_curve_bend (self->zoom, y1, y2);
       ax = x1;
       ay = y1;
       for (guint step = 1; step <= n_steps; step++)
@@ -493,68 +486,25 @@ draw_grid (RetortCanvas  *self,
   cairo_fill (cr);
 }
 
-static void
-curve_to (RetortCanvas *self,
-          cairo_t      *cr,
-          double        x1,
-          double        y1,
-          double        x2,
-          double        y2)
-{
-  double bend = curve_bend (self, y1, y2);
-
-  cairo_move_to (cr, x1, y1);
-  cairo_curve_to (cr, x1, y1 + bend, x2, y2 - bend, x2, y2);
-}
-
-static void
-draw_connections (RetortCanvas  *self,
-                  cairo_t       *cr,
-                  const GdkRGBA *color,
-                  const GdkRGBA *accent,
-                  int            width,
-                  int            height)
+/* Every connection's curve, in the widget's coordinates (transfer full). */
+static GArray *
+collect_curves (RetortCanvas *self)
 {
   GPtrArray *connections = retort_experiment_get_connections (self->experiment);
-  const RetortConnection *selected = NULL;
-  double x1, y1, x2, y2;
-
-  cairo_set_line_width (cr, 2.5 * self->zoom);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * 0.55);
+  GArray *curves = g_array_sized_new (FALSE, FALSE, sizeof (RetortCurve), connections->len);
 
   for (guint i = 0; i < connections->len; i++)
     {
       const RetortConnection *connection = g_ptr_array_index (connections, i);
+      RetortCurve curve;
 
-      if (same_connection (connection, self->selected_connection))
-        {
-          selected = connection;
-          continue;
-        }
-
-      if (!connection_curve (self, connection, &x1, &y1, &x2, &y2))
+      if (!connection_curve (self, connection, &curve.x1, &curve.y1, &curve.x2, &curve.y2))
         continue;
-
-      /* Curves stay within their ends' box widened by the bend: skip the
-       * ones that are off screen. */
-      if (MAX (x1, x2) < 0 || MIN (x1, x2) > width
-          || MAX (y1, y2) + curve_bend (self, y1, y2) < 0
-          || MIN (y1, y2) - curve_bend (self, y1, y2) > height)
-        continue;
-
-      curve_to (self, cr, x1, y1, x2, y2);
+      curve.selected = same_connection (connection, self->selected_connection);
+      g_array_append_val (curves, curve);
     }
-  cairo_stroke (cr);
 
-  /* The selected one goes on top, in the accent colour. */
-  if (selected != NULL && connection_curve (self, selected, &x1, &y1, &x2, &y2))
-    {
-      cairo_set_line_width (cr, 4 * self->zoom);
-      gdk_cairo_set_source_rgba (cr, accent);
-      curve_to (self, cr, x1, y1, x2, y2);
-      cairo_stroke (cr);
-    }
+  return curves;
 }
 
 /* The connection being drawn by a drag, from its port to the pointer, or
@@ -586,9 +536,9 @@ draw_new_connection (RetortCanvas  *self,
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   gdk_cairo_set_source_rgba (cr, accent);
   if (self->connect_from_output)
-    curve_to (self, cr, ax, ay, px, py);
+    retort_curve_path (cr, self->zoom, ax, ay, px, py);
   else
-    curve_to (self, cr, px, py, ax, ay);
+    retort_curve_path (cr, self->zoom, px, py, ax, ay);
   cairo_stroke (cr);
 }
 
@@ -631,9 +581,17 @@ retort_canvas_snapshot (GtkWidget   *widget,
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw_grid (self, cr, &color, width, height);
-  if (self->experiment != NULL)
-    draw_connections (self, cr, &color, &accent, width, height);
   cairo_destroy (cr);
+
+  if (self->experiment != NULL)
+    {
+      g_autoptr(GArray) curves = collect_curves (self);
+
+      retort_connection_layer_snapshot (self->connection_layer, snapshot,
+                                        (const RetortCurve *) curves->data, curves->len,
+                                        self->pan_x, self->pan_y, self->zoom, width, height,
+                                        gtk_widget_get_scale_factor (widget), &color, &accent);
+    }
 
   /* Cards go over the curves, which end under their port dots; only the
    * ones in view (a large experiment has hundreds off screen). */
@@ -1097,8 +1055,9 @@ pan_update_cb (RetortCanvas   *self,
                double          dy,
                GtkGestureDrag *gesture)
 {
-  self->pan_x = self->pan_start_x + dx;
-  self->pan_y = self->pan_start_y + dy;
+  /* Whole pixels: the connection layer is reused at an offset. */
+  self->pan_x = round (self->pan_start_x + dx);
+  self->pan_y = round (self->pan_start_y + dy);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -2194,6 +2153,7 @@ retort_canvas_finalize (GObject *object)
   g_clear_pointer (&self->selection, g_hash_table_unref);
   g_clear_pointer (&self->band_base, g_hash_table_unref);
   g_clear_pointer (&self->marked_ports, g_ptr_array_unref);
+  g_clear_pointer (&self->connection_layer, retort_connection_layer_free);
   g_clear_pointer (&self->selected_connection, retort_connection_free);
   g_free (self->connect_module);
 
@@ -2293,6 +2253,7 @@ retort_canvas_init (RetortCanvas *self)
   self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->marked_ports = g_ptr_array_new_with_free_func (g_object_unref);
+  self->connection_layer = retort_connection_layer_new ();
   self->zoom = 1.0;
 
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

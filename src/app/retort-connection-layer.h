@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* One connection's curve, from an output port (x1, y1) down to an input
+ * port (x2, y2), in the canvas widget's coordinates. */
+typedef struct
+{
+  double   x1;
+  double   y1;
+  double   x2;
+  double   y2;
+  gboolean selected;
+} RetortCurve;
+
+/* How far a curve bends out of its ports at @zoom: data flows down, so it
+ * leaves an output downwards and enters an input from above. */
+double retort_curve_bend (double zoom,
+                          double y1,
+                          double y2);
+void   retort_curve_path (cairo_t *cr,
+                          double   zoom,
+                          double   x1,
+                          double   y1,
+                          double   x2,
+                          double   y2);
+
+typedef struct _RetortConnectionLayer RetortConnectionLayer;
+
+/* The canvas's connections, drawn into an image a little larger than the
+ * view and drawn again only when they change in some other way than by
+ * panning: stroking hundreds of curves costs far more than a frame. */
+RetortConnectionLayer *retort_connection_layer_new      (void);
+void                   retort_connection_layer_free     (RetortConnectionLayer *self);
+void                   retort_connection_layer_snapshot (RetortConnectionLayer *self,
+                                                         GtkSnapshot           *snapshot,
+                                                         const RetortCurve     *curves,
+                                                         guint                  n_curves,
+                                                         double                 pan_x,
+                                                         double                 pan_y,
+                                                         double                 zoom,
+                                                         int                    width,
+                                                         int                    height,
+                                                         int                    scale,
+                                                         const GdkRGBA         *color,
+                                                         const GdkRGBA         *accent);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RetortConnectionLayer, retort_connection_layer_free)
+
+G_END_DECLS
