@@ -29,6 +29,10 @@
 #define PASTE_OFFSET (2 * RETORT_CANVAS_GRID)
 /* Space left around the modules by Zoom to Fit (pixels). */
 #define FIT_MARGIN 32.0
+/* How long after the last zoom step the connections are drawn sharp. */
+#define SHARPEN_DELAY_MS 150
+/* Below this zoom cards are drawn as plain blocks. */
+#define OVERVIEW_ZOOM 0.5
 
 typedef enum
 {
@@ -103,6 +107,8 @@ struct _RetortCanvas
   GtkWidget         *context_menu;
 
   RetortConnectionLayer *connection_layer;
+  /* Zooming: until it runs out, the connection layer may be scaled. */
+  guint              sharpen_source;
 };
 
 enum {
@@ -560,6 +566,62 @@ draw_rubber_band (RetortCanvas  *self,
   cairo_stroke (cr);
 }
 
+/* Below OVERVIEW_ZOOM the cards' text is too small to read: each card is
+ * drawn as a plain block with its state's colour, which costs a fraction of
+ * its widgets (hundreds are in view at such zooms). */
+static void
+snapshot_card_outline (RetortCanvas          *self,
+                       RetortModuleWidget    *child,
+                       const graphene_rect_t *bounds,
+                       GtkSnapshot           *snapshot,
+                       const GdkRGBA         *accent)
+{
+  GtkStyleContext *style;
+  GdkRGBA fill, edge;
+  float edge_width = 1;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  style = gtk_widget_get_style_context (GTK_WIDGET (self));
+  if (!gtk_style_context_lookup_color (style, "card_bg_color", &fill))
+    fill = (GdkRGBA) { 1, 1, 1, 1 };
+  if (!gtk_style_context_lookup_color (style, "borders", &edge))
+    edge = (GdkRGBA) { 0, 0, 0, 0.15 };
+
+  switch (retort_module_widget_get_state (child))
+    {
+    case RETORT_MODULE_STATE_FAILED:
+      gtk_style_context_lookup_color (style, "error_color", &edge);
+      edge_width = 2;
+      break;
+    case RETORT_MODULE_STATE_RUNNING:
+      edge = *accent;
+      edge_width = 2;
+      break;
+    case RETORT_MODULE_STATE_FINISHED:
+    case RETORT_MODULE_STATE_CACHED:
+      gtk_style_context_lookup_color (style, "success_color", &edge);
+      break;
+    case RETORT_MODULE_STATE_NOT_RUN:
+    case RETORT_MODULE_STATE_QUEUED:
+    case RETORT_MODULE_STATE_CANCELLED:
+    default:
+      break;
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (gtk_widget_has_css_class (GTK_WIDGET (child), "selected"))
+    {
+      edge = *accent;
+      edge_width = 3;
+    }
+
+  gtk_snapshot_append_color (snapshot, &fill, bounds);
+  gtk_snapshot_append_border (snapshot,
+                              &(GskRoundedRect) { .bounds = *bounds },
+                              (float[4]) { edge_width, edge_width, edge_width, edge_width },
+                              (GdkRGBA[4]) { edge, edge, edge, edge });
+}
+
 static void
 retort_canvas_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -587,10 +649,14 @@ retort_canvas_snapshot (GtkWidget   *widget,
     {
       g_autoptr(GArray) curves = collect_curves (self);
 
-      retort_connection_layer_snapshot (self->connection_layer, snapshot,
-                                        (const RetortCurve *) curves->data, curves->len,
-                                        self->pan_x, self->pan_y, self->zoom, width, height,
-                                        gtk_widget_get_scale_factor (widget), &color, &accent);
+      /* While zooming, the connections are scaled; sharp again once it stops. */
+      if (retort_connection_layer_snapshot (self->connection_layer, snapshot,
+                                            (const RetortCurve *) curves->data, curves->len,
+                                            self->pan_x, self->pan_y, self->zoom, width, height,
+                                            gtk_widget_get_scale_factor (widget),
+                                            self->sharpen_source != 0, &color, &accent)
+          && self->sharpen_source == 0)
+        gtk_widget_queue_draw (widget);
     }
 
   /* Cards go over the curves, which end under their port dots; only the
@@ -608,7 +674,11 @@ retort_canvas_snapshot (GtkWidget   *widget,
               || bounds.origin.x + bounds.size.width < -PORT_HIT_RADIUS
               || bounds.origin.y + bounds.size.height < -PORT_HIT_RADIUS))
         continue;
-      gtk_widget_snapshot_child (widget, child, snapshot);
+
+      if (RETORT_IS_MODULE_WIDGET (child) && self->zoom < OVERVIEW_ZOOM)
+        snapshot_card_outline (self, RETORT_MODULE_WIDGET (child), &bounds, snapshot, &accent);
+      else
+        gtk_widget_snapshot_child (widget, child, snapshot);
     }
 
   if (self->drag_mode == DRAG_CONNECT || self->drag_mode == DRAG_RUBBER_BAND)
@@ -976,6 +1046,25 @@ retort_canvas_get_zoom (RetortCanvas *self)
   return self->zoom;
 }
 
+static gboolean
+sharpen_cb (gpointer user_data)
+{
+  RetortCanvas *self = user_data;
+
+  self->sharpen_source = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* A zoom step: frames scale the connections until zooming has stopped for
+ * SHARPEN_DELAY_MS, then they are stroked again at the new zoom. */
+static void
+zooming (RetortCanvas *self)
+{
+  g_clear_handle_id (&self->sharpen_source, g_source_remove);
+  self->sharpen_source = g_timeout_add (SHARPEN_DELAY_MS, sharpen_cb, self);
+}
+
 /* Zooms keeping the canvas point under (@sx, @sy) where it is. */
 static void
 zoom_at (RetortCanvas *self,
@@ -986,6 +1075,7 @@ zoom_at (RetortCanvas *self,
   double x, y;
 
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  zooming (self);
   retort_canvas_from_screen (self, sx, sy, &x, &y);
   self->zoom = zoom;
   self->pan_x = round (sx - x * zoom);
@@ -2133,6 +2223,7 @@ retort_canvas_dispose (GObject *object)
   RetortCanvas *self = RETORT_CANVAS (object);
 
   retort_canvas_clear (self);
+  g_clear_handle_id (&self->sharpen_source, g_source_remove);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);

@@ -17,6 +17,7 @@ struct _RetortConnectionLayer
   /* What the texture shows: a digest of the curves relative to the pan,
    * and where the image was in the widget when it was drawn. */
   guint64     digest;
+  double      zoom;
   double      pan_x;
   double      pan_y;
   double      x;
@@ -109,16 +110,16 @@ compute_digest (const RetortCurve *curves,
   guint64 digest = 0xcbf29ce484222325ull;
 
   digest = mix (digest, n_curves);
-  digest = mix_double (digest, zoom);
   digest = mix (digest, scale);
   digest = mix_color (digest, color);
   digest = mix_color (digest, accent);
   for (guint i = 0; i < n_curves; i++)
     {
-      digest = mix_double (digest, curves[i].x1 - pan_x);
-      digest = mix_double (digest, curves[i].y1 - pan_y);
-      digest = mix_double (digest, curves[i].x2 - pan_x);
-      digest = mix_double (digest, curves[i].y2 - pan_y);
+      /* In canvas units, where neither panning nor zooming moves them. */
+      digest = mix_double (digest, (curves[i].x1 - pan_x) / zoom);
+      digest = mix_double (digest, (curves[i].y1 - pan_y) / zoom);
+      digest = mix_double (digest, (curves[i].x2 - pan_x) / zoom);
+      digest = mix_double (digest, (curves[i].y2 - pan_y) / zoom);
       digest = mix (digest, curves[i].selected);
     }
 
@@ -208,7 +209,7 @@ redraw (RetortConnectionLayer *self,
   cairo_destroy (cr);
 }
 
-void
+gboolean
 retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                   GtkSnapshot           *snapshot,
                                   const RetortCurve     *curves,
@@ -219,28 +220,38 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                   int                    width,
                                   int                    height,
                                   int                    scale,
+                                  gboolean               allow_scaled,
                                   const GdkRGBA         *color,
                                   const GdkRGBA         *accent)
 {
   guint64 digest;
-  double x, y;
+  double factor, x, y;
+  gboolean scaled;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
-    return;
+    return FALSE;
 
+  /* Where the image lands now: what it showed at (zoom, pan) moves to
+   * (point - pan) * factor + new pan, as the cards do. */
   digest = compute_digest (curves, n_curves, pan_x, pan_y, zoom, scale, color, accent);
-  x = self->x + (pan_x - self->pan_x);
-  y = self->y + (pan_y - self->pan_y);
+  factor = self->surface != NULL ? zoom / self->zoom : 1;
+  x = (self->x - self->pan_x) * factor + pan_x;
+  y = (self->y - self->pan_y) * factor + pan_y;
+  scaled = zoom != self->zoom;
 
-  /* Drawn again when the curves changed or the view left the image. */
-  if (self->surface == NULL || digest != self->digest
-      || x > 0 || y > 0 || x + self->width < width || y + self->height < height)
+  /* Drawn again when the curves changed, the view left the image, or the
+   * zoom changed and a scaled image will not do. */
+  if (self->surface == NULL || digest != self->digest || (scaled && !allow_scaled)
+      || x > 0 || y > 0 || x + self->width * factor < width || y + self->height * factor < height)
     {
       redraw (self, curves, n_curves, zoom, width, height, scale, color, accent);
       self->digest = digest;
+      self->zoom = zoom;
       self->pan_x = pan_x;
       self->pan_y = pan_y;
+      factor = 1;
+      scaled = FALSE;
       x = self->x;
       y = self->y;
     }
@@ -248,7 +259,14 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
   /* A cairo node painting the image: the cairo renderer composites it as
    * it is, where a texture node would be converted every frame. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_set_source_surface (cr, self->surface, x, y);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, factor, factor);
+  cairo_set_source_surface (cr, self->surface, 0, 0);
+  /* Scaled only for the frames of a zoom: speed over smoothness. */
+  if (scaled)
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
   cairo_paint (cr);
   cairo_destroy (cr);
+
+  return scaled;
 }

@@ -32,10 +32,13 @@ typedef struct _RetortConnectionLayer RetortConnectionLayer;
 
 /* The canvas's connections, drawn into an image a little larger than the
  * view and drawn again only when they change in some other way than by
- * panning: stroking hundreds of curves costs far more than a frame. */
+ * panning: stroking hundreds of curves costs far more than a frame. With
+ * @allow_scaled, a zoom scales the image instead (a little blurred) and
+ * snapshot() returns TRUE: the caller draws again without it once the
+ * zooming stops. */
 RetortConnectionLayer *retort_connection_layer_new      (void);
 void                   retort_connection_layer_free     (RetortConnectionLayer *self);
-void                   retort_connection_layer_snapshot (RetortConnectionLayer *self,
+gboolean               retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                                          GtkSnapshot           *snapshot,
                                                          const RetortCurve     *curves,
                                                          guint                  n_curves,
@@ -45,6 +48,7 @@ void                   retort_connection_layer_snapshot (RetortConnectionLayer *
                                                          int                    width,
                                                          int                    height,
                                                          int                    scale,
+                                                         gboolean               allow_scaled,
                                                          const GdkRGBA         *color,
                                                          const GdkRGBA         *accent);
 
