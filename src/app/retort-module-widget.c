@@ -31,22 +31,6 @@ struct _RetortModuleWidget
 
 G_DEFINE_FINAL_TYPE (RetortModuleWidget, retort_module_widget, GTK_TYPE_WIDGET)
 
-static const char *
-port_type_title (RetortPortType type)
-{
-  switch (type)
-    {
-    case RETORT_PORT_DATASET:
-      return _("Dataset");
-    case RETORT_PORT_ZIP:
-      return _("Zip archive");
-    case RETORT_PORT_DEVICE:
-      return _("Python device");
-    default:
-      return "";
-    }
-}
-
 static void
 add_ports (RetortModuleWidget   *self,
            GtkBox               *box,
@@ -62,7 +46,7 @@ add_ports (RetortModuleWidget   *self,
       g_autofree char *label = NULL;
 
       /* Translators: a port's tooltip: its name and the type of data it carries */
-      tooltip = g_strdup_printf (_("%s (%s)"), _(specs[i].name), port_type_title (specs[i].type));
+      tooltip = g_strdup_printf (_("%s (%s)"), _(specs[i].name), retort_port_type_get_title (specs[i].type));
       /* Setting a tooltip on a visible widget asks the display where the
        * pointer is (a round trip to the X server); a big experiment has
        * thousands of ports, and opening it took that many round trips. */
@@ -72,9 +56,9 @@ add_ports (RetortModuleWidget   *self,
       /* A dot has no text of its own: its name says which way data flows. */
       label = output
         /* Translators: an output port's accessible name: its name, its type of data */
-        ? g_strdup_printf (_("Output %s (%s)"), _(specs[i].name), port_type_title (specs[i].type))
+        ? g_strdup_printf (_("Output %s (%s)"), _(specs[i].name), retort_port_type_get_title (specs[i].type))
         /* Translators: an input port's accessible name: its name, its type of data */
-        : g_strdup_printf (_("Input %s (%s)"), _(specs[i].name), port_type_title (specs[i].type));
+        : g_strdup_printf (_("Input %s (%s)"), _(specs[i].name), retort_port_type_get_title (specs[i].type));
       gtk_accessible_update_property (GTK_ACCESSIBLE (dot),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                       -1);

@@ -57,22 +57,6 @@ retort_results_pane_format_duration (gint64 microseconds)
   return g_strdup_printf (_("%d h %d min"), (int) (whole / 3600), (int) (whole % 3600 / 60));
 }
 
-static const char *
-port_type_title (RetortPortType type)
-{
-  switch (type)
-    {
-    case RETORT_PORT_DATASET:
-      return _("Dataset");
-    case RETORT_PORT_ZIP:
-      return _("Zip archive");
-    case RETORT_PORT_DEVICE:
-      return _("Python device");
-    default:
-      return "";
-    }
-}
-
 /* "150 rows × 5 columns", "12.3 kB", "2 images", or NULL when the run
  * left nothing on the port. */
 static char *
@@ -155,7 +139,7 @@ update_outputs (RetortResultsPane *self,
     {
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *size = NULL;
-      GtkWidget *badge = gtk_label_new (port_type_title (kind->outputs[i].type));
+      GtkWidget *badge = gtk_label_new (retort_port_type_get_title (kind->outputs[i].type));
 
       if (current && run != NULL)
         size = describe_output (run, i, &kind->outputs[i]);

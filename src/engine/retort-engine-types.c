@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "retort-engine-types.h"
 
 G_DEFINE_QUARK (retort-engine-error-quark, retort_engine_error)
@@ -20,6 +22,22 @@ retort_port_type_to_string (RetortPortType type)
       return "device";
     default:
       g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+retort_port_type_get_title (RetortPortType type)
+{
+  switch (type)
+    {
+    case RETORT_PORT_DATASET:
+      return _("Dataset");
+    case RETORT_PORT_ZIP:
+      return _("Zip archive");
+    case RETORT_PORT_DEVICE:
+      return _("Python device");
+    default:
+      g_return_val_if_reached ("");
     }
 }
 

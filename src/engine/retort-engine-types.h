@@ -42,6 +42,8 @@ typedef enum
 } RetortModuleState;
 
 const char *retort_port_type_to_string    (RetortPortType    type);
+/* For people: "Dataset", "Zip archive", "Python device" (translated). */
+const char *retort_port_type_get_title    (RetortPortType    type);
 /* "not run", "queued", "running", "finished", "cached", "failed", "cancelled" */
 const char *retort_module_state_to_string (RetortModuleState state);
 

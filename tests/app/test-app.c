@@ -23,74 +23,9 @@
 #include "retort-properties-pane.h"
 #include "retort-table.h"
 #include "retort-window.h"
+#include "retort-gui-test.h"
 
 static RetortApplication *app;
-
-static void
-wait_for_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
-collect_descendants (GtkWidget  *widget,
-                     GType       type,
-                     GPtrArray  *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_descendants (child, type, found);
-    }
-}
-
-static gpointer
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect_descendants (widget, type, found);
-
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (const GList *l = toplevels; l != NULL; l = l->next)
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (l->data), type) && gtk_widget_get_visible (l->data))
-        return l->data;
-    }
-
-  return NULL;
-}
 
 /* Activates @action on @window and returns the visible window of @type it shows. */
 static gpointer
@@ -128,31 +63,6 @@ destroy_window (RetortWindow *window)
 }
 
 /* Labels of a menu and its sections and submenus, mnemonics removed. */
-static void
-collect_menu_labels (GMenuModel *model,
-                     GPtrArray  *labels)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
-    {
-      g_autofree char *label = NULL;
-      g_autoptr(GMenuLinkIter) links = NULL;
-
-      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
-        {
-          g_auto(GStrv) parts = g_strsplit (label, "_", -1);
-
-          g_ptr_array_add (labels, g_strjoinv ("", parts));
-        }
-
-      links = g_menu_model_iterate_item_links (model, i);
-      while (g_menu_link_iter_next (links))
-        {
-          g_autoptr(GMenuModel) link = g_menu_link_iter_get_value (links);
-
-          collect_menu_labels (link, labels);
-        }
-    }
-}
 
 static gboolean
 has_string (GPtrArray  *strings,
@@ -673,23 +583,6 @@ run_is_over (gpointer data)
   return TRUE;
 }
 
-static gboolean
-wait_long_until (Condition condition,
-                 gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
 /* Run (F5) runs every module and the badges follow. */
 static void
 test_run_experiment_updates_badges (void)
@@ -700,7 +593,7 @@ test_run_experiment_updates_badges (void)
   /* The run completes from the main loop at the earliest: it is running now. */
   g_assert_true (gtk_widget_get_sensitive (find_action_button (window, "win.stop")));
   g_assert_false (gtk_widget_get_sensitive (find_action_button (window, "win.run")));
-  g_assert_true (wait_long_until (run_is_over, canvas));
+  g_assert_true (wait_until_seconds (run_is_over, canvas, 60));
   wait_for_idle ();
 
   for (guint i = 1; i <= 2; i++)
@@ -734,7 +627,7 @@ test_stop_run (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
-  g_assert_true (wait_long_until (run_button_sensitive, window));
+  g_assert_true (wait_until_seconds (run_button_sensitive, window, 60));
   wait_for_idle ();
   for (guint i = 1; i <= 2; i++)
     {
@@ -870,7 +763,6 @@ test_canvas_draws_connection (void)
 
   destroy_window (window);
 }
-
 
 /* Real pointer and keyboard input, through the X server (xdotool), so the
  * canvas's gestures are tested as a user drives them. */
@@ -1534,8 +1426,8 @@ test_window_run_selected (void)
                      != RETORT_MODULE_STATE_NOT_RUN);
   retort_canvas_select_module (canvas, "m1", FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-selected", NULL));
-  g_assert_true (wait_long_until (module_is_done, source));
-  g_assert_true (wait_long_until (run_button_sensitive, window));
+  g_assert_true (wait_until_seconds (module_is_done, source, 60));
+  g_assert_true (wait_until_seconds (run_button_sensitive, window, 60));
   g_assert_cmpint (retort_module_widget_get_state (RETORT_MODULE_WIDGET (script)), ==,
                    RETORT_MODULE_STATE_NOT_RUN);
 

@@ -16,75 +16,10 @@
 #include "retort-canvas.h"
 #include "retort-recovery.h"
 #include "retort-window.h"
+#include "retort-gui-test.h"
 
 static RetortApplication *app;
 static char *test_dir;
-
-static void
-wait_for_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
-collect_descendants (GtkWidget  *widget,
-                     GType       type,
-                     GPtrArray  *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_descendants (child, type, found);
-    }
-}
-
-static gpointer
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect_descendants (widget, type, found);
-
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (const GList *l = toplevels; l != NULL; l = l->next)
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (l->data), type) && gtk_widget_get_visible (l->data))
-        return l->data;
-    }
-
-  return NULL;
-}
 
 static gboolean
 message_dialog_shown (gpointer data)
@@ -367,31 +302,6 @@ test_recent (void)
 }
 
 /* Labels of a menu and its sections and submenus, mnemonics removed. */
-static void
-collect_menu_labels (GMenuModel *model,
-                     GPtrArray  *labels)
-{
-  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
-    {
-      g_autofree char *label = NULL;
-      g_autoptr(GMenuLinkIter) links = NULL;
-
-      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
-        {
-          g_auto(GStrv) parts = g_strsplit (label, "_", -1);
-
-          g_ptr_array_add (labels, g_strjoinv ("", parts));
-        }
-
-      links = g_menu_model_iterate_item_links (model, i);
-      while (g_menu_link_iter_next (links))
-        {
-          g_autoptr(GMenuModel) link = g_menu_link_iter_get_value (links);
-
-          collect_menu_labels (link, labels);
-        }
-    }
-}
 
 /* Ctrl+N, Ctrl+S, Ctrl+Shift+S; the primary menu offers New, Save, Save As…
  * and the recent experiments (saved by the tests before). */

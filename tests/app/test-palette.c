@@ -13,34 +13,9 @@
 #include "retort-application.h"
 #include "retort-module-kind.h"
 #include "retort-palette.h"
+#include "retort-gui-test.h"
 
 static RetortApplication *app;
-
-static void
-wait_for_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gpointer
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found;
-
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        return child;
-      if ((found = find_descendant (child, type)) != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static RetortPalette *
 create_palette (void)

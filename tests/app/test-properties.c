@@ -16,6 +16,7 @@
 #include "retort-engine-lib.h"
 #include "retort-properties-pane.h"
 #include "retort-results-pane.h"
+#include "retort-gui-test.h"
 
 static RetortApplication *app;
 
@@ -27,58 +28,6 @@ typedef struct
   RetortExperiment     *experiment;
   RetortScheduler      *scheduler;
 } Fixture;
-
-static void
-wait_for_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
-collect_descendants (GtkWidget  *widget,
-                     GType       type,
-                     GPtrArray  *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        g_ptr_array_add (found, child);
-      collect_descendants (child, type, found);
-    }
-}
-
-static gpointer
-find_descendant (gpointer widget,
-                 GType    type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  collect_descendants (widget, type, found);
-
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
-}
 
 /* The mapped row titled @title (an editor's label). */
 static gpointer

@@ -15,6 +15,7 @@
 #include "retort-engine-lib.h"
 #include "retort-module-widget.h"
 #include "retort-window.h"
+#include "retort-gui-test.h"
 
 #define SPIN_SCRIPT \
   "def azureml_main(dataframe1=None, dataframe2=None):\n" \
@@ -33,33 +34,6 @@ static RetortApplication *app;
 static char *tmp_dir;
 
 static void
-wait_for_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static void
 open_file_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -73,25 +47,6 @@ static gboolean
 is_set (gpointer data)
 {
   return *(gpointer *) data != NULL;
-}
-
-static gpointer
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found;
-
-      if (g_type_is_a (G_OBJECT_TYPE (child), type))
-        return child;
-      if ((found = find_descendant (child, type)) != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* The experiment: one Execute Python Script module that spins forever. */
@@ -170,18 +125,6 @@ one_second_passed (gpointer data)
   return g_get_monotonic_time () >= *(gint64 *) data;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (const GList *l = toplevels; l != NULL; l = l->next)
-    if (g_type_is_a (G_OBJECT_TYPE (l->data), type) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 static void
 collect_buttons (GtkWidget *widget,
                  GPtrArray *buttons)
@@ -238,7 +181,7 @@ test_responsive_while_script_spins (void)
   window = retort_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   retort_window_open_file_async (window, file, NULL, open_file_cb, &result);
-  g_assert_true (wait_until (is_set, &result, 10));
+  g_assert_true (wait_until_seconds (is_set, &result, 10));
   g_assert_true (retort_window_open_file_finish (window, result, &error));
   g_assert_no_error (error);
   wait_for_idle ();
@@ -255,7 +198,7 @@ test_responsive_while_script_spins (void)
   /* Run, and wait for the runner to start the script. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   wait.state = RETORT_MODULE_STATE_RUNNING;
-  g_assert_true (wait_until (has_state, &wait, 30));
+  g_assert_true (wait_until_seconds (has_state, &wait, 30));
   g_assert_false (gtk_widget_get_sensitive (run_button));
   g_assert_true (gtk_widget_get_sensitive (stop_button));
 
@@ -272,7 +215,7 @@ test_responsive_while_script_spins (void)
   g_assert_cmpfloat (retort_canvas_get_zoom (canvas), ==, 1.5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
 
-  g_assert_true (wait_until (one_second_passed, &end, 2));
+  g_assert_true (wait_until_seconds (one_second_passed, &end, 2));
   gtk_widget_remove_tick_callback (GTK_WIDGET (canvas), tick_id);
   g_source_remove (timeout_id);
 
@@ -293,9 +236,9 @@ test_responsive_while_script_spins (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   stop_time = g_get_monotonic_time ();
   wait.state = RETORT_MODULE_STATE_CANCELLED;
-  g_assert_true (wait_until (has_state, &wait, 5));
+  g_assert_true (wait_until_seconds (has_state, &wait, 5));
   cancelled_after = g_get_monotonic_time () - stop_time;
-  g_assert_true (wait_until (run_enabled, run_button, 5));
+  g_assert_true (wait_until_seconds (run_enabled, run_button, 5));
   g_test_message ("cancelled %.1f ms after Stop; Run enabled after %.1f ms",
                   cancelled_after / 1000.0, (g_get_monotonic_time () - stop_time) / 1000.0);
   g_assert_cmpint (cancelled_after, <=, G_USEC_PER_SEC);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Helpers of the in-process GUI tests (suite 'gui'): waiting on the main
+ * loop and finding widgets the way a user finds them on screen. */
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until nothing is pending. */
+void      wait_for_idle       (void);
+/* Runs the main loop until @condition holds; FALSE after @seconds. */
+gboolean  wait_until_seconds  (Condition   condition,
+                               gpointer    data,
+                               guint       seconds);
+/* The same with 30 seconds. */
+gboolean  wait_until          (Condition   condition,
+                               gpointer    data);
+
+/* Every descendant of @widget that is a @type, depth first. */
+void      collect_descendants (GtkWidget  *widget,
+                               GType       type,
+                               GPtrArray  *found);
+/* The first, or NULL. */
+gpointer  find_descendant     (gpointer    widget,
+                               GType       type);
+/* A visible toplevel window that is a @type, or NULL. */
+gpointer  find_toplevel       (GType       type);
+/* The labels of a menu, its sections and submenus, mnemonics removed. */
+void      collect_menu_labels (GMenuModel *model,
+                               GPtrArray  *labels);
+
+G_END_DECLS
