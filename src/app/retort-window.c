@@ -1169,10 +1169,13 @@ retort_window_save_state (RetortWindow *self)
     {
       g_settings_set_int (self->settings, "palette-width",
                           gtk_paned_get_position (self->palette_paned));
+      /* What the end panes take, handle included: what restoring gives back. */
       g_settings_set_int (self->settings, "properties-width",
-                          gtk_widget_get_width (GTK_WIDGET (self->properties_pane)));
+                          gtk_widget_get_width (GTK_WIDGET (self->properties_paned))
+                          - gtk_paned_get_position (self->properties_paned));
       g_settings_set_int (self->settings, "results-height",
-                          gtk_widget_get_height (GTK_WIDGET (self->results_pane)));
+                          gtk_widget_get_height (GTK_WIDGET (self->results_paned))
+                          - gtk_paned_get_position (self->results_paned));
     }
   g_settings_apply (self->settings);
 }

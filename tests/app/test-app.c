@@ -1434,6 +1434,47 @@ test_window_run_selected (void)
   destroy_window (window);
 }
 
+/* The palette, properties and results panes keep the sizes they were
+ * given when the window closed. */
+static void
+test_pane_sizes_remembered (void)
+{
+  GSettings *settings = retort_application_get_settings (app);
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  GtkWidget *palette = find_descendant (GTK_WIDGET (window), RETORT_TYPE_PALETTE);
+  GtkWidget *properties = find_descendant (GTK_WIDGET (window), RETORT_TYPE_PROPERTIES_PANE);
+  GtkPaned *palette_paned = GTK_PANED (gtk_widget_get_ancestor (palette, GTK_TYPE_PANED));
+  GtkPaned *properties_paned = GTK_PANED (gtk_widget_get_parent (properties));
+  int paned_width, properties_width;
+
+  g_assert_true (gtk_paned_get_end_child (properties_paned) == properties);
+  gtk_paned_set_position (palette_paned, 300);
+  paned_width = gtk_widget_get_width (GTK_WIDGET (properties_paned));
+  gtk_paned_set_position (properties_paned, paned_width - 420);
+  wait_for_layout (GTK_WIDGET (canvas));
+  properties_width = gtk_widget_get_width (properties);
+  g_assert_cmpint (properties_width, >=, 410);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_for_idle ();
+
+  g_assert_cmpint (g_settings_get_int (settings, "palette-width"), ==, 300);
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, 420);
+
+  window = create_window ();
+  canvas = open_pima_experiment (window);
+  wait_for_layout (GTK_WIDGET (canvas));
+  palette = find_descendant (GTK_WIDGET (window), RETORT_TYPE_PALETTE);
+  properties = find_descendant (GTK_WIDGET (window), RETORT_TYPE_PROPERTIES_PANE);
+  g_assert_cmpint (gtk_widget_get_width (palette), ==, 300);
+  g_assert_cmpint (gtk_widget_get_width (properties), ==, properties_width);
+  destroy_window (window);
+
+  g_settings_reset (settings, "palette-width");
+  g_settings_reset (settings, "properties-width");
+  g_settings_reset (settings, "results-height");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1485,6 +1526,7 @@ main (int   argc,
   g_test_add_func ("/app/window-run-selected", test_window_run_selected);
   g_test_add_func ("/app/csv-after-experiment", test_csv_after_experiment);
   g_test_add_func ("/app/window-size-remembered", test_window_size_remembered);
+  g_test_add_func ("/app/pane-sizes-remembered", test_pane_sizes_remembered);
   g_test_add_func ("/app/quit", test_quit);
 
   status = g_test_run ();
