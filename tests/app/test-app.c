@@ -1475,6 +1475,52 @@ test_pane_sizes_remembered (void)
   g_settings_reset (settings, "results-height");
 }
 
+/* Space + drag pans (the cards move with the pointer, nothing is selected);
+ * so do the middle button and the scroll wheel. */
+static void
+test_canvas_space_drag_pans (void)
+{
+  RetortWindow *window;
+  RetortCanvas *canvas;
+  GtkWidget *source;
+  graphene_point_t before, after, from;
+  char x1[16], y1[16], x2[16], y2[16];
+
+  SKIP_WITHOUT_POINTER ();
+  window = create_window ();
+  canvas = open_pima_experiment (window);
+  source = retort_canvas_get_module_widget (canvas, "m1");
+  click_pointer (canvas, empty_point (canvas), "1", NULL);
+  before = widget_origin (canvas, source);
+
+  from = empty_point (canvas);
+  screen_point (canvas, from, x1, y1);
+  screen_point (canvas, GRAPHENE_POINT_INIT (from.x - 64, from.y - 48), x2, y2);
+  xdotool ("mousemove", "--sync", x1, y1, "keydown", "space", "mousedown", "1",
+           "mousemove", "--sync", x2, y2, "mouseup", "1", "keyup", "space", NULL);
+  wait_for_layout (GTK_WIDGET (canvas));
+  after = widget_origin (canvas, source);
+  g_assert_cmpfloat (after.x - before.x, ==, -64);
+  g_assert_cmpfloat (after.y - before.y, ==, -48);
+  g_assert_cmpuint (n_selected (canvas), ==, 0);
+
+  /* The middle button. */
+  screen_point (canvas, from, x1, y1);
+  screen_point (canvas, GRAPHENE_POINT_INIT (from.x - 32, from.y), x2, y2);
+  xdotool ("mousemove", "--sync", x1, y1, "mousedown", "2", "mousemove", "--sync", x2, y2,
+           "mouseup", "2", NULL);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_cmpfloat (widget_origin (canvas, source).x - after.x, ==, -32);
+
+  /* A notch of the wheel. */
+  after = widget_origin (canvas, source);
+  xdotool ("click", "5", NULL);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_cmpfloat (widget_origin (canvas, source).y, <, after.y);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1520,6 +1566,7 @@ main (int   argc,
   g_test_add_func ("/app/canvas-copy-paste-duplicate", test_canvas_copy_paste_duplicate);
   g_test_add_func ("/app/canvas-keyboard", test_canvas_keyboard);
   g_test_add_func ("/app/canvas-zoom-fit", test_canvas_zoom_fit);
+  g_test_add_func ("/app/canvas-space-drag-pans", test_canvas_space_drag_pans);
   g_test_add_func ("/app/canvas-context-menu", test_canvas_context_menu);
   g_test_add_func ("/app/canvas-add-module", test_canvas_add_module);
   g_test_add_func ("/app/window-palette-adds-modules", test_window_palette_adds_modules);
