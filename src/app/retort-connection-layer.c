@@ -10,6 +10,8 @@
 /* The image covers the view and this much more on each side (pixels), so a
  * pan of up to this much reuses it. */
 #define MARGIN 192
+/* While zooming out, the image is scaled down this far at the most. */
+#define MIN_SCALE 0.7
 
 struct _RetortConnectionLayer
 {
@@ -240,10 +242,13 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
   y = (self->y - self->pan_y) * factor + pan_y;
   scaled = zoom != self->zoom;
 
-  /* Drawn again when the curves changed, the view left the image, or the
-   * zoom changed and a scaled image will not do. */
+  /* Drawn again when the curves changed, the zoom changed and a scaled
+   * image will not do, or the view left the image. While zooming out the
+   * scaled image may leave the view's edges bare for a moment, until it
+   * has shrunk too far. */
   if (self->surface == NULL || digest != self->digest || (scaled && !allow_scaled)
-      || x > 0 || y > 0 || x + self->width * factor < width || y + self->height * factor < height)
+      || (scaled && factor < MIN_SCALE)
+      || (!scaled && (x > 0 || y > 0 || x + self->width < width || y + self->height < height)))
     {
       redraw (self, curves, n_curves, zoom, width, height, scale, color, accent);
       self->digest = digest;
