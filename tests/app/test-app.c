@@ -778,6 +778,8 @@ can_drive_pointer (void)
 #endif
 }
 
+/* Every pointer gesture starts from the screen's corner: "mousemove --sync"
+ * waits for the pointer to move, forever when it is already there. */
 static void
 xdotool_exited_cb (GPid     pid,
                    int      wait_status,
@@ -863,7 +865,7 @@ drag_pointer (RetortCanvas     *canvas,
   screen_point (canvas, from, x1, y1);
   screen_point (canvas, GRAPHENE_POINT_INIT ((from.x + to.x) / 2, (from.y + to.y) / 2), xm, ym);
   screen_point (canvas, to, x2, y2);
-  xdotool ("mousemove", "--sync", x1, y1, "mousedown", "1",
+  xdotool ("mousemove", "0", "0", "mousemove", "--sync", x1, y1, "mousedown", "1",
            "mousemove", "--sync", xm, ym, "mousemove", "--sync", x2, y2, NULL);
   if (release)
     xdotool ("mouseup", "1", NULL);
@@ -880,9 +882,9 @@ click_pointer (RetortCanvas     *canvas,
 
   screen_point (canvas, point, x, y);
   if (modifier != NULL)
-    xdotool ("mousemove", "--sync", x, y, "keydown", modifier, "click", button, "keyup", modifier, NULL);
+    xdotool ("mousemove", "0", "0", "mousemove", "--sync", x, y, "keydown", modifier, "click", button, "keyup", modifier, NULL);
   else
-    xdotool ("mousemove", "--sync", x, y, "click", button, NULL);
+    xdotool ("mousemove", "0", "0", "mousemove", "--sync", x, y, "click", button, NULL);
   wait_for_layout (GTK_WIDGET (canvas));
 }
 
@@ -1380,7 +1382,7 @@ test_window_palette_adds_modules (void)
                                                &from));
       screen_point (canvas, from, x1, y1);
       screen_point (canvas, to, x2, y2);
-      xdotool ("mousemove", "--sync", x1, y1, "mousedown", "1", "sleep", "0.2",
+      xdotool ("mousemove", "0", "0", "mousemove", "--sync", x1, y1, "mousedown", "1", "sleep", "0.2",
                "mousemove", "--sync", x2, y2, "sleep", "0.2", "mousemove_relative", "1", "1",
                "sleep", "0.2", "mousemove_relative", "--", "-1", "-1", NULL);
       xdotool ("sleep", "0.2", "mouseup", "1", "sleep", "0.2", NULL);
@@ -1496,7 +1498,7 @@ test_canvas_space_drag_pans (void)
   from = empty_point (canvas);
   screen_point (canvas, from, x1, y1);
   screen_point (canvas, GRAPHENE_POINT_INIT (from.x - 64, from.y - 48), x2, y2);
-  xdotool ("mousemove", "--sync", x1, y1, "keydown", "space", "mousedown", "1",
+  xdotool ("mousemove", "0", "0", "mousemove", "--sync", x1, y1, "keydown", "space", "mousedown", "1",
            "mousemove", "--sync", x2, y2, "mouseup", "1", "keyup", "space", NULL);
   wait_for_layout (GTK_WIDGET (canvas));
   after = widget_origin (canvas, source);
@@ -1507,7 +1509,7 @@ test_canvas_space_drag_pans (void)
   /* The middle button. */
   screen_point (canvas, from, x1, y1);
   screen_point (canvas, GRAPHENE_POINT_INIT (from.x - 32, from.y), x2, y2);
-  xdotool ("mousemove", "--sync", x1, y1, "mousedown", "2", "mousemove", "--sync", x2, y2,
+  xdotool ("mousemove", "0", "0", "mousemove", "--sync", x1, y1, "mousedown", "2", "mousemove", "--sync", x2, y2,
            "mouseup", "2", NULL);
   wait_for_layout (GTK_WIDGET (canvas));
   g_assert_cmpfloat (widget_origin (canvas, source).x - after.x, ==, -32);
