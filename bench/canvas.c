@@ -371,17 +371,50 @@ scroll_pan (const char *xdotool,
   return FALSE;
 }
 
-/* Lets the canvas's timers run, as a user's pause does. */
-static void
-settle (void)
+typedef struct
 {
-  gint64 end = g_get_monotonic_time () + SETTLE_MS * 1000;
+  gint64 start;
+  double longest;   /* ms */
+} WindowFrames;
 
+static void
+window_frame_start_cb (GdkFrameClock *clock,
+                       WindowFrames  *frames)
+{
+  frames->start = g_get_monotonic_time ();
+}
+
+static void
+window_frame_end_cb (GdkFrameClock *clock,
+                     WindowFrames  *frames)
+{
+  if (frames->start != 0)
+    frames->longest = MAX (frames->longest, (g_get_monotonic_time () - frames->start) / 1000.0);
+  frames->start = 0;
+}
+
+/* Lets the canvas's timers run, as a user's pause does, and returns the
+ * longest frame the window painted meanwhile (layout to painted, ms): the
+ * one in which the canvas draws its connections sharp again. */
+static double
+settle (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  WindowFrames frames = { 0 };
+  gint64 end = g_get_monotonic_time () + SETTLE_MS * 1000;
+  gulong start_id, end_id;
+
+  start_id = g_signal_connect (clock, "layout", G_CALLBACK (window_frame_start_cb), &frames);
+  end_id = g_signal_connect_after (clock, "after-paint", G_CALLBACK (window_frame_end_cb), &frames);
   while (g_get_monotonic_time () < end)
     {
       g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
+      g_usleep (1000);
     }
+  g_signal_handler_disconnect (clock, start_id);
+  g_signal_handler_disconnect (clock, end_id);
+
+  return frames.longest;
 }
 
 static void
@@ -408,7 +441,7 @@ main (int    argc,
   FirstFrame first = { 0 };
   GdkFrameClock *clock;
   gulong layout_id, paint_id;
-  double load, show, open_total, zoom;
+  double load, show, open_total, zoom, sharp;
   Series zoom_steps, pan_steps, sharpen, still[4];
   static const double still_zooms[] = { 0.25, 0.5, 1.0, 2.0 };
   g_autofree char *still_labels[G_N_ELEMENTS (still_zooms)] = { NULL };
@@ -485,28 +518,32 @@ main (int    argc,
   if (!gsk_renderer_realize (renderer, gtk_native_get_surface (GTK_NATIVE (window)), &error))
     g_error ("%s", error->message);
 
-  /* A wheel's zoom steps: out to the minimum, in to the maximum, back. */
+  /* A wheel's zoom steps: out to the minimum, in to the maximum, back; the
+   * main loop turns between steps, as it does between a wheel's clicks. */
   series_init (&zoom_steps, "zoom steps (0.25-2.5)");
   for (zoom = 1.0; zoom > 0.25; zoom /= ZOOM_FACTOR)
     {
       retort_canvas_set_zoom (RETORT_CANVAS (canvas), zoom / ZOOM_FACTOR);
+      wait_for_idle ();
       measure_frame (window, canvas, renderer, &zoom_steps);
     }
   for (zoom = 0.25; zoom < 2.5; zoom *= ZOOM_FACTOR)
     {
       retort_canvas_set_zoom (RETORT_CANVAS (canvas), zoom * ZOOM_FACTOR);
+      wait_for_idle ();
       measure_frame (window, canvas, renderer, &zoom_steps);
     }
   for (zoom = 2.5; zoom > 1.0; zoom /= ZOOM_FACTOR)
     {
       retort_canvas_set_zoom (RETORT_CANVAS (canvas), zoom / ZOOM_FACTOR);
+      wait_for_idle ();
       measure_frame (window, canvas, renderer, &zoom_steps);
     }
 
   /* Redraws at fixed zooms (what a spinner or a hover costs), once the
    * canvas has settled: while zooming it scales the connections it drew
-   * and strokes them again SETTLE_MS after the last zoom step, a frame
-   * measured on its own. */
+   * and strokes them again a moment after the last zoom step, in a frame of
+   * the window measured on its own. */
   series_init (&sharpen, "sharp again after a zoom");
   for (guint i = 0; i < G_N_ELEMENTS (still_zooms); i++)
     {
@@ -514,9 +551,8 @@ main (int    argc,
       series_init (&still[i], still_labels[i]);
       retort_canvas_set_zoom (RETORT_CANVAS (canvas), still_zooms[i]);
       measure_frame (window, canvas, renderer, &zoom_steps);
-      settle ();
-      gtk_widget_queue_draw (canvas);
-      measure_frame (window, canvas, renderer, &sharpen);
+      sharp = settle (window);
+      g_array_append_val (sharpen.total, sharp);
       for (guint j = 0; j < N_STILL_FRAMES; j++)
         {
           gtk_widget_queue_draw (canvas);
@@ -552,7 +588,11 @@ main (int    argc,
   g_print ("  %-26s %3s  %7s  %7s  %7s   %6s  %6s  %6s\n", "", "n", "median", "p95", "max",
            "layout", "snap", "render");
   ok &= print_series (&zoom_steps);
-  ok &= print_series (&sharpen);
+  g_print ("  %-26s %3u  %7.2f  %7.2f  %7.2f   (the window's own frame: layout to painted)  %s\n",
+           "sharp again after a zoom", sharpen.total->len, percentile (sharpen.total, 0.5),
+           percentile (sharpen.total, 0.95), percentile (sharpen.total, 1.0),
+           percentile (sharpen.total, 0.95) <= TARGET_FRAME_MS ? "ok" : "MISSED");
+  ok &= percentile (sharpen.total, 0.95) <= TARGET_FRAME_MS;
   for (guint i = 0; i < G_N_ELEMENTS (still_zooms); i++)
     ok &= print_series (&still[i]);
   if (pan_steps.total->len > 0)

@@ -29,8 +29,6 @@
 #define PASTE_OFFSET (2 * RETORT_CANVAS_GRID)
 /* Space left around the modules by Zoom to Fit (pixels). */
 #define FIT_MARGIN 32.0
-/* How long after the last zoom step the connections are drawn sharp. */
-#define SHARPEN_DELAY_MS 150
 /* Below this zoom cards are drawn as plain blocks. */
 #define OVERVIEW_ZOOM 0.5
 
@@ -107,8 +105,6 @@ struct _RetortCanvas
   GtkWidget         *context_menu;
 
   RetortConnectionLayer *connection_layer;
-  /* Zooming: until it runs out, the connection layer may be scaled. */
-  guint              sharpen_source;
 };
 
 enum {
@@ -649,14 +645,10 @@ retort_canvas_snapshot (GtkWidget   *widget,
     {
       g_autoptr(GArray) curves = collect_curves (self);
 
-      /* While zooming, the connections are scaled; sharp again once it stops. */
-      if (retort_connection_layer_snapshot (self->connection_layer, snapshot,
-                                            (const RetortCurve *) curves->data, curves->len,
-                                            self->pan_x, self->pan_y, self->zoom, width, height,
-                                            gtk_widget_get_scale_factor (widget),
-                                            self->sharpen_source != 0, &color, &accent)
-          && self->sharpen_source == 0)
-        gtk_widget_queue_draw (widget);
+      retort_connection_layer_snapshot (self->connection_layer, snapshot,
+                                        (const RetortCurve *) curves->data, curves->len,
+                                        self->pan_x, self->pan_y, self->zoom, width, height,
+                                        gtk_widget_get_scale_factor (widget), &color, &accent);
     }
 
   /* Cards go over the curves, which end under their port dots; only the
@@ -1046,25 +1038,6 @@ retort_canvas_get_zoom (RetortCanvas *self)
   return self->zoom;
 }
 
-static gboolean
-sharpen_cb (gpointer user_data)
-{
-  RetortCanvas *self = user_data;
-
-  self->sharpen_source = 0;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return G_SOURCE_REMOVE;
-}
-
-/* A zoom step: frames scale the connections until zooming has stopped for
- * SHARPEN_DELAY_MS, then they are stroked again at the new zoom. */
-static void
-zooming (RetortCanvas *self)
-{
-  g_clear_handle_id (&self->sharpen_source, g_source_remove);
-  self->sharpen_source = g_timeout_add (SHARPEN_DELAY_MS, sharpen_cb, self);
-}
-
 /* Zooms keeping the canvas point under (@sx, @sy) where it is. */
 static void
 zoom_at (RetortCanvas *self,
@@ -1075,7 +1048,6 @@ zoom_at (RetortCanvas *self,
   double x, y;
 
   zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
-  zooming (self);
   retort_canvas_from_screen (self, sx, sy, &x, &y);
   self->zoom = zoom;
   self->pan_x = round (sx - x * zoom);
@@ -2223,7 +2195,6 @@ retort_canvas_dispose (GObject *object)
   RetortCanvas *self = RETORT_CANVAS (object);
 
   retort_canvas_clear (self);
-  g_clear_handle_id (&self->sharpen_source, g_source_remove);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);
@@ -2344,7 +2315,7 @@ retort_canvas_init (RetortCanvas *self)
   self->widgets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->marked_ports = g_ptr_array_new_with_free_func (g_object_unref);
-  self->connection_layer = retort_connection_layer_new ();
+  self->connection_layer = retort_connection_layer_new (GTK_WIDGET (self));
   self->zoom = 1.0;
 
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

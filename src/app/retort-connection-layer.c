@@ -10,22 +10,44 @@
 /* The image covers the view and this much more on each side (pixels), so a
  * pan of up to this much reuses it. */
 #define MARGIN 192
-/* While zooming out, the image is scaled down this far at the most. */
-#define MIN_SCALE 0.7
+
+/* An image of the curves and what it shows: a digest of the curves in
+ * canvas units, the zoom and pan it was drawn at, and where it was in the
+ * widget then. */
+typedef struct
+{
+  cairo_surface_t *surface;
+  guint64          digest;
+  double           zoom;
+  double           pan_x;
+  double           pan_y;
+  double           x;
+  double           y;
+  int              width;
+  int              height;
+} Image;
+
+/* What a worker thread strokes. */
+typedef struct
+{
+  Image          image;
+  RetortCurve   *curves;
+  guint          n_curves;
+  int            scale;
+  GdkRGBA        color;
+  GdkRGBA        accent;
+  guint          generation;
+} Job;
 
 struct _RetortConnectionLayer
 {
-  cairo_surface_t *surface;
-  /* What the texture shows: a digest of the curves relative to the pan,
-   * and where the image was in the widget when it was drawn. */
-  guint64     digest;
-  double      zoom;
-  double      pan_x;
-  double      pan_y;
-  double      x;
-  double      y;
-  int         width;
-  int         height;
+  /* Refcounted: a job in a thread holds a reference. */
+  GtkWidget *owner;
+  Image      image;
+  /* Counts the images drawn at once: a job started before the last of
+   * them drew curves that have changed since, and is dropped. */
+  guint      generation;
+  gboolean   job_running;
 };
 
 double
@@ -50,10 +72,37 @@ retort_curve_path (cairo_t *cr,
   cairo_curve_to (cr, x1, y1 + bend, x2, y2 - bend, x2, y2);
 }
 
-RetortConnectionLayer *
-retort_connection_layer_new (void)
+static void
+image_clear (Image *image)
 {
-  return g_new0 (RetortConnectionLayer, 1);
+  g_clear_pointer (&image->surface, cairo_surface_destroy);
+}
+
+static void
+layer_finalize (RetortConnectionLayer *self)
+{
+  image_clear (&self->image);
+}
+
+static RetortConnectionLayer *
+layer_ref (RetortConnectionLayer *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+layer_unref (RetortConnectionLayer *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) layer_finalize);
+}
+
+RetortConnectionLayer *
+retort_connection_layer_new (GtkWidget *owner)
+{
+  RetortConnectionLayer *self = g_atomic_rc_box_new0 (RetortConnectionLayer);
+
+  self->owner = owner;
+  return self;
 }
 
 void
@@ -62,8 +111,9 @@ retort_connection_layer_free (RetortConnectionLayer *self)
   if (self == NULL)
     return;
 
-  g_clear_pointer (&self->surface, cairo_surface_destroy);
-  g_free (self);
+  /* A job still running finds no owner to draw for. */
+  self->owner = NULL;
+  layer_unref (self);
 }
 
 static guint64
@@ -174,44 +224,133 @@ draw_curves (cairo_t           *cr,
   cairo_stroke (cr);
 }
 
+/* Strokes the curves into @image's surface for a view of @width × @height
+ * (thread-safe: touches nothing but @image). */
 static void
-redraw (RetortConnectionLayer *self,
-        const RetortCurve     *curves,
-        guint                  n_curves,
-        double                 zoom,
-        int                    width,
-        int                    height,
-        int                    scale,
-        const GdkRGBA         *color,
-        const GdkRGBA         *accent)
+draw_image (Image             *image,
+            const RetortCurve *curves,
+            guint              n_curves,
+            int                width,
+            int                height,
+            int                scale,
+            const GdkRGBA     *color,
+            const GdkRGBA     *accent)
 {
   cairo_t *cr;
 
-  self->x = -MARGIN;
-  self->y = -MARGIN;
-  self->width = width + 2 * MARGIN;
-  self->height = height + 2 * MARGIN;
+  image->x = -MARGIN;
+  image->y = -MARGIN;
+  image->width = width + 2 * MARGIN;
+  image->height = height + 2 * MARGIN;
 
   /* The same size as last time: cleared rather than allocated again. */
-  if (self->surface == NULL
-      || cairo_image_surface_get_width (self->surface) != self->width * scale
-      || cairo_image_surface_get_height (self->surface) != self->height * scale)
+  if (image->surface == NULL
+      || cairo_image_surface_get_width (image->surface) != image->width * scale
+      || cairo_image_surface_get_height (image->surface) != image->height * scale)
     {
-      g_clear_pointer (&self->surface, cairo_surface_destroy);
-      self->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                                  self->width * scale, self->height * scale);
-      cairo_surface_set_device_scale (self->surface, scale, scale);
+      image_clear (image);
+      image->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                   image->width * scale, image->height * scale);
+      cairo_surface_set_device_scale (image->surface, scale, scale);
     }
-  cr = cairo_create (self->surface);
+  cr = cairo_create (image->surface);
   cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
   cairo_paint (cr);
   cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-  cairo_translate (cr, -self->x, -self->y);
-  draw_curves (cr, curves, n_curves, zoom, self->x, self->y, self->width, self->height, color, accent);
+  cairo_translate (cr, -image->x, -image->y);
+  draw_curves (cr, curves, n_curves, image->zoom, image->x, image->y, image->width, image->height,
+               color, accent);
   cairo_destroy (cr);
 }
 
-gboolean
+static void
+job_free (Job *job)
+{
+  image_clear (&job->image);
+  g_free (job->curves);
+  g_free (job);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Job *job = task_data;
+
+  draw_image (&job->image, job->curves, job->n_curves, job->image.width, job->image.height,
+              job->scale, &job->color, &job->accent);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RetortConnectionLayer *self = user_data;
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  self->job_running = FALSE;
+  if (job->generation == self->generation)
+    {
+      if (self->owner != NULL)
+        {
+          image_clear (&self->image);
+          self->image = job->image;
+          job->image.surface = NULL;
+          gtk_widget_queue_draw (self->owner);
+        }
+    }
+
+  layer_unref (self);
+}
+
+/* Strokes the curves for (@zoom, @pan) in a worker thread; the owner is
+ * drawn again when the image is ready. */
+static void
+start_job (RetortConnectionLayer *self,
+           const RetortCurve     *curves,
+           guint                  n_curves,
+           guint64                digest,
+           double                 pan_x,
+           double                 pan_y,
+           double                 zoom,
+           int                    width,
+           int                    height,
+           int                    scale,
+           const GdkRGBA         *color,
+           const GdkRGBA         *accent)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  /* One at a time: when it ends, the next frame asks for the view of then. */
+  if (self->job_running)
+    return;
+
+  job = g_new0 (Job, 1);
+  job->image.digest = digest;
+  job->image.zoom = zoom;
+  job->image.pan_x = pan_x;
+  job->image.pan_y = pan_y;
+  job->image.width = width;
+  job->image.height = height;
+  job->curves = g_memdup2 (curves, sizeof (RetortCurve) * n_curves);
+  job->n_curves = n_curves;
+  job->scale = scale;
+  job->color = *color;
+  job->accent = *accent;
+  job->generation = self->generation;
+  self->job_running = TRUE;
+
+  task = g_task_new (NULL, NULL, job_done_cb, layer_ref (self));
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+void
 retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                   GtkSnapshot           *snapshot,
                                   const RetortCurve     *curves,
@@ -222,43 +361,48 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                   int                    width,
                                   int                    height,
                                   int                    scale,
-                                  gboolean               allow_scaled,
                                   const GdkRGBA         *color,
                                   const GdkRGBA         *accent)
 {
+  Image *image = &self->image;
   guint64 digest;
   double factor, x, y;
-  gboolean scaled;
+  gboolean scaled, covers;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
-    return FALSE;
+    return;
 
   /* Where the image lands now: what it showed at (zoom, pan) moves to
    * (point - pan) * factor + new pan, as the cards do. */
   digest = compute_digest (curves, n_curves, pan_x, pan_y, zoom, scale, color, accent);
-  factor = self->surface != NULL ? zoom / self->zoom : 1;
-  x = (self->x - self->pan_x) * factor + pan_x;
-  y = (self->y - self->pan_y) * factor + pan_y;
-  scaled = zoom != self->zoom;
+  factor = image->surface != NULL ? zoom / image->zoom : 1;
+  x = (image->x - image->pan_x) * factor + pan_x;
+  y = (image->y - image->pan_y) * factor + pan_y;
+  scaled = zoom != image->zoom;
+  covers = x <= 0 && y <= 0 && x + image->width * factor >= width && y + image->height * factor >= height;
 
-  /* Drawn again when the curves changed, the zoom changed and a scaled
-   * image will not do, or the view left the image. While zooming out the
-   * scaled image may leave the view's edges bare for a moment, until it
-   * has shrunk too far. */
-  if (self->surface == NULL || digest != self->digest || (scaled && !allow_scaled)
-      || (scaled && factor < MIN_SCALE)
-      || (!scaled && (x > 0 || y > 0 || x + self->width < width || y + self->height < height)))
+  if (image->surface == NULL || digest != image->digest)
     {
-      redraw (self, curves, n_curves, zoom, width, height, scale, color, accent);
-      self->digest = digest;
-      self->zoom = zoom;
-      self->pan_x = pan_x;
-      self->pan_y = pan_y;
+      /* The curves themselves changed (a card or a connection moved): now,
+       * so they never lag behind the cards. */
+      self->generation++;
+      image->digest = digest;
+      image->zoom = zoom;
+      image->pan_x = pan_x;
+      image->pan_y = pan_y;
+      draw_image (image, curves, n_curves, width, height, scale, color, accent);
       factor = 1;
       scaled = FALSE;
-      x = self->x;
-      y = self->y;
+      x = image->x;
+      y = image->y;
+    }
+  else if (scaled || !covers)
+    {
+      /* Only the view moved: a thread strokes the curves for it while this
+       * frame shows the image it has, scaled or shifted. */
+      start_job (self, curves, n_curves, digest, pan_x, pan_y, zoom, width, height, scale,
+                 color, accent);
     }
 
   /* A cairo node painting the image: the cairo renderer composites it as
@@ -266,12 +410,10 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_translate (cr, x, y);
   cairo_scale (cr, factor, factor);
-  cairo_set_source_surface (cr, self->surface, 0, 0);
+  cairo_set_source_surface (cr, image->surface, 0, 0);
   /* Scaled only for the frames of a zoom: speed over smoothness. */
   if (scaled)
     cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
   cairo_paint (cr);
   cairo_destroy (cr);
-
-  return scaled;
 }

@@ -31,14 +31,14 @@ void   retort_curve_path (cairo_t *cr,
 typedef struct _RetortConnectionLayer RetortConnectionLayer;
 
 /* The canvas's connections, drawn into an image a little larger than the
- * view and drawn again only when they change in some other way than by
- * panning: stroking hundreds of curves costs far more than a frame. With
- * @allow_scaled, a zoom scales the image instead (a little blurred) and
- * snapshot() returns TRUE: the caller draws again without it once the
- * zooming stops. */
-RetortConnectionLayer *retort_connection_layer_new      (void);
+ * view: stroking hundreds of curves costs about a frame. When the curves
+ * change (a card moved, a connection came or went) it is drawn at once;
+ * when only the view moves (pan, zoom), frames show the image it has,
+ * shifted or scaled, while a worker thread strokes the curves for the new
+ * view, and @owner is drawn again when that image is ready. */
+RetortConnectionLayer *retort_connection_layer_new      (GtkWidget             *owner);
 void                   retort_connection_layer_free     (RetortConnectionLayer *self);
-gboolean               retort_connection_layer_snapshot (RetortConnectionLayer *self,
+void                   retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                                          GtkSnapshot           *snapshot,
                                                          const RetortCurve     *curves,
                                                          guint                  n_curves,
@@ -48,7 +48,6 @@ gboolean               retort_connection_layer_snapshot (RetortConnectionLayer *
                                                          int                    width,
                                                          int                    height,
                                                          int                    scale,
-                                                         gboolean               allow_scaled,
                                                          const GdkRGBA         *color,
                                                          const GdkRGBA         *accent);
 
