@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "retort-canvas.h"
+#include "retort-card-cache.h"
 #include "retort-connection-layer.h"
 #include "retort-module-clipboard.h"
 #include "retort-module-kind.h"
@@ -105,6 +106,7 @@ struct _RetortCanvas
   GtkWidget         *context_menu;
 
   RetortConnectionLayer *connection_layer;
+  RetortCardCache   *card_cache;
 };
 
 enum {
@@ -618,6 +620,14 @@ snapshot_card_outline (RetortCanvas          *self,
                               (GdkRGBA[4]) { edge, edge, edge, edge });
 }
 
+static gboolean
+uses_cairo_renderer (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+
+  return native != NULL && GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
+}
+
 static void
 retort_canvas_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -628,6 +638,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
   GtkStyleContext *style;
   GdkRGBA color;
   GdkRGBA accent;
+  gboolean cache_cards;
   cairo_t *cr;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -652,7 +663,12 @@ retort_canvas_snapshot (GtkWidget   *widget,
     }
 
   /* Cards go over the curves, which end under their port dots; only the
-   * ones in view (a large experiment has hundreds off screen). */
+   * ones in view (a large experiment has hundreds off screen). The cairo
+   * renderer draws them from images of them. */
+  cache_cards = self->zoom >= OVERVIEW_ZOOM && uses_cairo_renderer (widget);
+  if (cache_cards)
+    retort_card_cache_begin (self->card_cache, snapshot, width, height,
+                             gtk_widget_get_scale_factor (widget));
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -669,9 +685,13 @@ retort_canvas_snapshot (GtkWidget   *widget,
 
       if (RETORT_IS_MODULE_WIDGET (child) && self->zoom < OVERVIEW_ZOOM)
         snapshot_card_outline (self, RETORT_MODULE_WIDGET (child), &bounds, snapshot, &accent);
+      else if (cache_cards)
+        retort_card_cache_draw (self->card_cache, widget, child, self->zoom);
       else
         gtk_widget_snapshot_child (widget, child, snapshot);
     }
+  if (cache_cards)
+    retort_card_cache_end (self->card_cache);
 
   if (self->drag_mode == DRAG_CONNECT || self->drag_mode == DRAG_RUBBER_BAND)
     {
@@ -2216,6 +2236,7 @@ retort_canvas_finalize (GObject *object)
   g_clear_pointer (&self->band_base, g_hash_table_unref);
   g_clear_pointer (&self->marked_ports, g_ptr_array_unref);
   g_clear_pointer (&self->connection_layer, retort_connection_layer_free);
+  g_clear_pointer (&self->card_cache, retort_card_cache_free);
   g_clear_pointer (&self->selected_connection, retort_connection_free);
   g_free (self->connect_module);
 
@@ -2316,6 +2337,7 @@ retort_canvas_init (RetortCanvas *self)
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->marked_ports = g_ptr_array_new_with_free_func (g_object_unref);
   self->connection_layer = retort_connection_layer_new (GTK_WIDGET (self));
+  self->card_cache = retort_card_cache_new ();
   self->zoom = 1.0;
 
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

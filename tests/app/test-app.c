@@ -1566,6 +1566,9 @@ main (int   argc,
 
   /* GLib logs messages on stdout, where they would break TAP. */
   g_log_writer_default_set_use_stderr (TRUE);
+  /* GTK's software renderer, with which the canvas draws its cards from
+   * images of them (and which is faster than llvmpipe's GL under Xvfb). */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
   g_test_init (&argc, &argv, NULL);
   if (!gtk_init_check ())

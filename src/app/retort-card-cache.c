@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "retort-canvas"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "retort-card-cache.h"
+
+/* A card's image: its render node drawn at a zoom, shifted by the fraction
+ * of a pixel where it lands, so the image matches the widget exactly. */
+typedef struct
+{
+  GskRenderNode   *node;
+  double           zoom;
+  double           fraction_x;
+  double           fraction_y;
+  int              scale;
+  cairo_surface_t *surface;
+  double           width;    /* logical pixels */
+  double           height;
+  guint            frame;    /* the last frame that drew it */
+} CardImage;
+
+struct _RetortCardCache
+{
+  /* GtkWidget * (not a reference: images of cards gone are dropped at the
+   * end of the next frame) -> CardImage * */
+  GHashTable  *images;
+  GtkSnapshot *snapshot;
+  cairo_t     *cr;
+  int          width;
+  int          height;
+  int          scale;
+  guint        frame;
+};
+
+static void
+card_image_free (CardImage *image)
+{
+  g_clear_pointer (&image->node, gsk_render_node_unref);
+  g_clear_pointer (&image->surface, cairo_surface_destroy);
+  g_free (image);
+}
+
+RetortCardCache *
+retort_card_cache_new (void)
+{
+  RetortCardCache *self = g_new0 (RetortCardCache, 1);
+
+  self->images = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) card_image_free);
+  return self;
+}
+
+void
+retort_card_cache_free (RetortCardCache *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->cr, cairo_destroy);
+  g_clear_pointer (&self->images, g_hash_table_unref);
+  g_free (self);
+}
+
+static void
+open_layer (RetortCardCache *self)
+{
+  self->cr = gtk_snapshot_append_cairo (self->snapshot,
+                                        &GRAPHENE_RECT_INIT (0, 0, self->width, self->height));
+}
+
+void
+retort_card_cache_begin (RetortCardCache *self,
+                         GtkSnapshot     *snapshot,
+                         int              width,
+                         int              height,
+                         int              scale)
+{
+  g_return_if_fail (self->cr == NULL);
+
+  self->snapshot = snapshot;
+  self->width = width;
+  self->height = height;
+  self->scale = scale;
+  self->frame++;
+  open_layer (self);
+}
+
+static gboolean
+image_is_stale (const CardImage *image,
+                GskRenderNode   *node,
+                double           zoom,
+                double           fraction_x,
+                double           fraction_y,
+                int              scale)
+{
+  return image->node != node || image->zoom != zoom || image->scale != scale
+         || fabs (image->fraction_x - fraction_x) > 1.0 / 64
+         || fabs (image->fraction_y - fraction_y) > 1.0 / 64;
+}
+
+static void
+draw_image (CardImage             *image,
+            const graphene_rect_t *bounds)
+{
+  int scale = image->scale;
+  cairo_t *cr;
+
+  image->width = bounds->size.width * image->zoom + image->fraction_x;
+  image->height = bounds->size.height * image->zoom + image->fraction_y;
+
+  g_clear_pointer (&image->surface, cairo_surface_destroy);
+  image->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                               (int) ceil (image->width * scale),
+                                               (int) ceil (image->height * scale));
+  cairo_surface_set_device_scale (image->surface, scale, scale);
+
+  cr = cairo_create (image->surface);
+  cairo_translate (cr, image->fraction_x, image->fraction_y);
+  cairo_scale (cr, image->zoom, image->zoom);
+  cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
+  gsk_render_node_draw (image->node, cr);
+  cairo_destroy (cr);
+}
+
+void
+retort_card_cache_draw (RetortCardCache *self,
+                        GtkWidget       *parent,
+                        GtkWidget       *child,
+                        double           zoom)
+{
+  GtkSnapshot *child_snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) outer = NULL;
+  GskRenderNode *node;
+  GskTransform *transform;
+  graphene_rect_t bounds;
+  float scale_x, scale_y, dx, dy;
+  double x, y, left, top;
+  CardImage *image;
+
+  g_return_if_fail (self->cr != NULL);
+
+  /* The child's node, which GTK keeps while the card looks the same, in
+   * the transform that places it on the canvas. */
+  gtk_widget_snapshot_child (parent, child, child_snapshot);
+  outer = gtk_snapshot_free_to_node (child_snapshot);
+  if (outer == NULL)
+    return;
+
+  transform = gsk_render_node_get_node_type (outer) == GSK_TRANSFORM_NODE
+              ? gsk_transform_node_get_transform (outer)
+              : NULL;
+  if (transform == NULL
+      || gsk_transform_get_category (transform) < GSK_TRANSFORM_CATEGORY_2D_AFFINE)
+    {
+      /* Not a card placed as the canvas places them: as it is, in order. */
+      g_clear_pointer (&self->cr, cairo_destroy);
+      gtk_snapshot_append_node (self->snapshot, outer);
+      open_layer (self);
+      return;
+    }
+
+  gsk_transform_to_affine (transform, &scale_x, &scale_y, &dx, &dy);
+  node = gsk_transform_node_get_child (outer);
+  gsk_render_node_get_bounds (node, &bounds);
+
+  /* Where the image's corner lands, on the device pixel grid. */
+  x = dx + bounds.origin.x * scale_x;
+  y = dy + bounds.origin.y * scale_y;
+  left = floor (x * self->scale) / self->scale;
+  top = floor (y * self->scale) / self->scale;
+
+  image = g_hash_table_lookup (self->images, child);
+  if (image == NULL)
+    {
+      image = g_new0 (CardImage, 1);
+      g_hash_table_insert (self->images, child, image);
+    }
+  if (image->surface == NULL || image_is_stale (image, node, scale_x, x - left, y - top, self->scale))
+    {
+      g_clear_pointer (&image->node, gsk_render_node_unref);
+      image->node = gsk_render_node_ref (node);
+      image->zoom = scale_x;
+      image->fraction_x = x - left;
+      image->fraction_y = y - top;
+      image->scale = self->scale;
+      draw_image (image, &bounds);
+    }
+  image->frame = self->frame;
+
+  cairo_set_source_surface (self->cr, image->surface, left, top);
+  cairo_rectangle (self->cr, left, top, image->width, image->height);
+  cairo_fill (self->cr);
+}
+
+static gboolean
+not_drawn (gpointer key,
+           gpointer value,
+           gpointer user_data)
+{
+  const CardImage *image = value;
+  const RetortCardCache *self = user_data;
+
+  return image->frame != self->frame;
+}
+
+void
+retort_card_cache_end (RetortCardCache *self)
+{
+  g_return_if_fail (self->cr != NULL);
+
+  g_clear_pointer (&self->cr, cairo_destroy);
+  self->snapshot = NULL;
+  g_hash_table_foreach_remove (self->images, not_drawn, self);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef struct _RetortCardCache RetortCardCache;
+
+/* The canvas's cards as images, for the cairo renderer (GTK's software
+ * renderer), which draws a card's rounded boxes, dots and text again every
+ * frame at a cost that adds up with a hundred cards in view. A card is
+ * drawn into its image again only when its render node changed (GTK keeps
+ * a widget's node until the widget needs drawing) or the zoom did; cards
+ * not drawn in a frame lose their image. */
+RetortCardCache *retort_card_cache_new   (void);
+void             retort_card_cache_free  (RetortCardCache *self);
+
+/* Between begin and end, draw() appends the cards to @snapshot in the
+ * order it is called. */
+void             retort_card_cache_begin (RetortCardCache *self,
+                                          GtkSnapshot     *snapshot,
+                                          int              width,
+                                          int              height,
+                                          int              scale);
+void             retort_card_cache_draw  (RetortCardCache *self,
+                                          GtkWidget       *parent,
+                                          GtkWidget       *child,
+                                          double           zoom);
+void             retort_card_cache_end   (RetortCardCache *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RetortCardCache, retort_card_cache_free)
+
+G_END_DECLS
