@@ -107,6 +107,7 @@ struct _RetortCanvas
 
   RetortConnectionLayer *connection_layer;
   RetortCardCache   *card_cache;
+  guint              redraw_source;
 };
 
 enum {
@@ -621,6 +622,16 @@ snapshot_card_outline (RetortCanvas          *self,
 }
 
 static gboolean
+redraw_cb (gpointer user_data)
+{
+  RetortCanvas *self = user_data;
+
+  self->redraw_source = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 uses_cairo_renderer (GtkWidget *widget)
 {
   GtkNative *native = gtk_widget_get_native (widget);
@@ -638,6 +649,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
   GtkStyleContext *style;
   GdkRGBA color;
   GdkRGBA accent;
+  GdkRGBA card_color;
   gboolean cache_cards;
   cairo_t *cr;
 
@@ -667,8 +679,14 @@ retort_canvas_snapshot (GtkWidget   *widget,
    * renderer draws them from images of them. */
   cache_cards = self->zoom >= OVERVIEW_ZOOM && uses_cairo_renderer (widget);
   if (cache_cards)
-    retort_card_cache_begin (self->card_cache, snapshot, width, height,
-                             gtk_widget_get_scale_factor (widget));
+    {
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      if (!gtk_style_context_lookup_color (style, "card_bg_color", &card_color))
+        card_color = (GdkRGBA) { 1, 1, 1, 1 };
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      retort_card_cache_begin (self->card_cache, snapshot, width, height,
+                               gtk_widget_get_scale_factor (widget));
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -686,12 +704,13 @@ retort_canvas_snapshot (GtkWidget   *widget,
       if (RETORT_IS_MODULE_WIDGET (child) && self->zoom < OVERVIEW_ZOOM)
         snapshot_card_outline (self, RETORT_MODULE_WIDGET (child), &bounds, snapshot, &accent);
       else if (cache_cards)
-        retort_card_cache_draw (self->card_cache, widget, child, self->zoom);
+        retort_card_cache_draw (self->card_cache, widget, child, &card_color);
       else
         gtk_widget_snapshot_child (widget, child, snapshot);
     }
-  if (cache_cards)
-    retort_card_cache_end (self->card_cache);
+  /* Some cards were shown from old images: the next frame goes on. */
+  if (cache_cards && retort_card_cache_end (self->card_cache) && self->redraw_source == 0)
+    self->redraw_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_cb, self, NULL);
 
   if (self->drag_mode == DRAG_CONNECT || self->drag_mode == DRAG_RUBBER_BAND)
     {
@@ -2215,6 +2234,7 @@ retort_canvas_dispose (GObject *object)
   RetortCanvas *self = RETORT_CANVAS (object);
 
   retort_canvas_clear (self);
+  g_clear_handle_id (&self->redraw_source, g_source_remove);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   if (self->experiment != NULL)
     g_signal_handlers_disconnect_by_data (self->experiment, self);

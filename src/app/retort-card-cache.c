@@ -22,6 +22,10 @@ typedef struct
   guint            frame;    /* the last frame that drew it */
 } CardImage;
 
+/* How long a frame may spend drawing images again (µs); the others are
+ * drawn from their old image, scaled, and again in the next frames. */
+#define REDRAW_BUDGET_US 3000
+
 struct _RetortCardCache
 {
   /* GtkWidget * (not a reference: images of cards gone are dropped at the
@@ -33,6 +37,8 @@ struct _RetortCardCache
   int          height;
   int          scale;
   guint        frame;
+  gint64       deadline;
+  gboolean     incomplete;
 };
 
 static void
@@ -84,6 +90,8 @@ retort_card_cache_begin (RetortCardCache *self,
   self->height = height;
   self->scale = scale;
   self->frame++;
+  self->deadline = g_get_monotonic_time () + REDRAW_BUDGET_US;
+  self->incomplete = FALSE;
   open_layer (self);
 }
 
@@ -128,7 +136,7 @@ void
 retort_card_cache_draw (RetortCardCache *self,
                         GtkWidget       *parent,
                         GtkWidget       *child,
-                        double           zoom)
+                        const GdkRGBA   *placeholder)
 {
   GtkSnapshot *child_snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) outer = NULL;
@@ -177,6 +185,41 @@ retort_card_cache_draw (RetortCardCache *self,
       image = g_new0 (CardImage, 1);
       g_hash_table_insert (self->images, child, image);
     }
+  if (image->surface != NULL && image->node == node && image->scale == self->scale
+      && image_is_stale (image, node, scale_x, x - left, y - top, self->scale)
+      && g_get_monotonic_time () > self->deadline)
+    {
+      /* Only the zoom changed and the frame's time is spent: the old image,
+       * scaled, until a next frame draws it again. */
+      double factor = scale_x / image->zoom;
+
+      image->frame = self->frame;
+      self->incomplete = TRUE;
+      cairo_save (self->cr);
+      cairo_translate (self->cr, x, y);
+      cairo_scale (self->cr, factor, factor);
+      cairo_translate (self->cr, -image->fraction_x, -image->fraction_y);
+      cairo_set_source_surface (self->cr, image->surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (self->cr), CAIRO_FILTER_FAST);
+      cairo_rectangle (self->cr, 0, 0, image->width, image->height);
+      cairo_fill (self->cr);
+      cairo_restore (self->cr);
+      return;
+    }
+
+  if (image->surface == NULL && g_get_monotonic_time () > self->deadline)
+    {
+      /* A card new to the view and no time left: a block in its place
+       * until a next frame draws it. */
+      image->frame = self->frame;
+      self->incomplete = TRUE;
+      gdk_cairo_set_source_rgba (self->cr, placeholder);
+      cairo_rectangle (self->cr, dx + bounds.origin.x * scale_x, dy + bounds.origin.y * scale_y,
+                       bounds.size.width * scale_x, bounds.size.height * scale_y);
+      cairo_fill (self->cr);
+      return;
+    }
+
   if (image->surface == NULL || image_is_stale (image, node, scale_x, x - left, y - top, self->scale))
     {
       g_clear_pointer (&image->node, gsk_render_node_unref);
@@ -205,12 +248,14 @@ not_drawn (gpointer key,
   return image->frame != self->frame;
 }
 
-void
+gboolean
 retort_card_cache_end (RetortCardCache *self)
 {
-  g_return_if_fail (self->cr != NULL);
+  g_return_val_if_fail (self->cr != NULL, FALSE);
 
   g_clear_pointer (&self->cr, cairo_destroy);
   self->snapshot = NULL;
   g_hash_table_foreach_remove (self->images, not_drawn, self);
+
+  return self->incomplete;
 }

@@ -12,7 +12,9 @@ typedef struct _RetortCardCache RetortCardCache;
  * frame at a cost that adds up with a hundred cards in view. A card is
  * drawn into its image again only when its render node changed (GTK keeps
  * a widget's node until the widget needs drawing) or the zoom did; cards
- * not drawn in a frame lose their image. */
+ * not drawn in a frame lose their image. After a zoom, a frame draws images
+ * again for a few milliseconds and shows the rest from their old images,
+ * scaled: end() then returns TRUE and the caller draws another frame. */
 RetortCardCache *retort_card_cache_new   (void);
 void             retort_card_cache_free  (RetortCardCache *self);
 
@@ -23,11 +25,13 @@ void             retort_card_cache_begin (RetortCardCache *self,
                                           int              width,
                                           int              height,
                                           int              scale);
+/* A card new to the view that there is no time left to draw in this frame
+ * is a block of @placeholder's colour until the next. */
 void             retort_card_cache_draw  (RetortCardCache *self,
                                           GtkWidget       *parent,
                                           GtkWidget       *child,
-                                          double           zoom);
-void             retort_card_cache_end   (RetortCardCache *self);
+                                          const GdkRGBA   *placeholder);
+gboolean         retort_card_cache_end   (RetortCardCache *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RetortCardCache, retort_card_cache_free)
 

@@ -715,6 +715,33 @@ test_csv_after_experiment (void)
   destroy_window (window);
 }
 
+/* The canvas as the window's renderer draws it: RGBA rows of @width. */
+static guchar *
+render_canvas (RetortCanvas *canvas,
+               int          *width,
+               int          *height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (canvas));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  guchar *pixels;
+
+  *width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  *height = gtk_widget_get_height (GTK_WIDGET (canvas));
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (canvas)));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_malloc (*width * *height * 4);
+  gdk_texture_download (texture, pixels, *width * 4);
+
+  return pixels;
+}
+
 /* Whether the middle of the connection m1 -> m2 is drawn: not background. */
 static gboolean
 connection_is_drawn (RetortCanvas *canvas)
@@ -723,24 +750,9 @@ connection_is_drawn (RetortCanvas *canvas)
   GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
   graphene_point_t from = port_center (canvas, source, TRUE, 0);
   graphene_point_t to = port_center (canvas, script, FALSE, 0);
-  int width = gtk_widget_get_width (GTK_WIDGET (canvas));
-  int height = gtk_widget_get_height (GTK_WIDGET (canvas));
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (canvas));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guchar *pixels = NULL;
-  GskRenderer *renderer;
+  int width, height;
+  g_autofree guchar *pixels = render_canvas (canvas, &width, &height);
   int mx, my, max_difference = 0;
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (canvas)));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  pixels = g_malloc (width * height * 4);
-  gdk_texture_download (texture, pixels, width * 4);
 
   /* The curve's control points are symmetric: it passes through the midpoint. */
   mx = (int) ((from.x + to.x) / 2);
@@ -763,6 +775,30 @@ connection_is_drawn (RetortCanvas *canvas)
   return max_difference > 40;
 }
 
+/* Whether @module's card shows its text and icon: many shades inside it,
+ * where a block standing in for it has one. */
+static gboolean
+card_is_drawn (RetortCanvas *canvas,
+               const char   *module)
+{
+  GtkWidget *card = retort_canvas_get_module_widget (canvas, module);
+  int width, height;
+  g_autofree guchar *pixels = render_canvas (canvas, &width, &height);
+  g_autoptr(GHashTable) shades = g_hash_table_new (NULL, NULL);
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (card, GTK_WIDGET (canvas), &bounds));
+  for (int y = MAX (0, (int) bounds.origin.y); y < MIN (height, bounds.origin.y + bounds.size.height); y++)
+    for (int x = MAX (0, (int) bounds.origin.x); x < MIN (width, bounds.origin.x + bounds.size.width); x++)
+      {
+        const guchar *pixel = pixels + (y * width + x) * 4;
+
+        g_hash_table_add (shades, GUINT_TO_POINTER (pixel[0] << 16 | pixel[1] << 8 | pixel[2]));
+      }
+
+  return g_hash_table_size (shades) > 20;
+}
+
 /* The connection is drawn, and follows the cards when the view is panned
  * and zoomed (the curves are an image reused at an offset, scaled while a
  * thread draws them for the new zoom), and when a card moves. */
@@ -782,10 +818,21 @@ test_canvas_draws_connection (void)
   retort_canvas_set_zoom (canvas, 1.6);
   wait_for_layout (GTK_WIDGET (canvas));
   g_assert_true (connection_is_drawn (canvas));
-  /* Once the thread's image is in. */
+  /* Once the thread's image is in, and the cards were drawn again. */
   g_usleep (200000);
   wait_for_layout (GTK_WIDGET (canvas));
   g_assert_true (connection_is_drawn (canvas));
+  g_assert_true (card_is_drawn (canvas, "m1"));
+  g_assert_true (card_is_drawn (canvas, "m2"));
+
+  /* Below 50 %, cards are plain blocks. */
+  retort_canvas_set_zoom (canvas, 0.3);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_false (card_is_drawn (canvas, "m2"));
+  retort_canvas_set_zoom (canvas, 1.0);
+  g_usleep (200000);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (card_is_drawn (canvas, "m2"));
 
   g_assert_true (retort_experiment_move_module (experiment, "m2", 120, 260, NULL));
   wait_for_layout (GTK_WIDGET (canvas));
