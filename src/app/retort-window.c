@@ -739,6 +739,78 @@ retort_window_save_as (RetortWindow  *self,
   return retort_window_save_to_file (self, target, error);
 }
 
+/* Saves to @file and completes @task (may be NULL) with the outcome. */
+static void
+save_as_and_complete (RetortWindow *self,
+                      GFile        *file,
+                      GTask        *task)
+{
+  g_autoptr(GTask) owned_task = task;
+  g_autoptr(GError) error = NULL;
+
+  if (!retort_window_save_as (self, file, &error))
+    {
+      retort_window_show_save_error (self, file, error);
+      if (owned_task != NULL)
+        g_task_return_error (owned_task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (owned_task != NULL)
+    g_task_return_boolean (owned_task, TRUE);
+}
+
+static void
+replace_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     gpointer          user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RetortWindow *self = g_object_get_data (G_OBJECT (dialog), "retort-window");
+  GFile *target = g_object_get_data (G_OBJECT (dialog), "retort-target");
+
+  if (g_str_equal (response, "replace"))
+    {
+      save_as_and_complete (self, target, g_steal_pointer (&task));
+      return;
+    }
+
+  if (task != NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("The document was not saved"));
+}
+
+/* Asks before Save As replaces @target, which the chooser did not ask about. */
+static void
+confirm_replace (RetortWindow *self,
+                 GFile        *target,
+                 GTask        *task)
+{
+  g_autofree char *name = dup_display_name (target);
+  g_autoptr(GFile) parent = g_file_get_parent (target);
+  g_autofree char *folder = parent != NULL ? g_file_get_parse_name (parent) : g_strdup ("");
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
+  /* Translators: %s is a file name */
+  adw_message_dialog_format_heading (dialog, _("Replace “%s”?"), name);
+  /* Translators: %s is a folder */
+  adw_message_dialog_format_body (dialog,
+                                  _("A file with this name already exists in “%s”. Replacing it overwrites what it holds."),
+                                  folder);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "replace", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "retort-window", self);
+  g_object_set_data_full (G_OBJECT (dialog), "retort-target", g_object_ref (target), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (replace_response_cb), task);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 save_chooser_response_cb (RetortWindow         *self,
                           int                   response,
@@ -746,7 +818,7 @@ save_chooser_response_cb (RetortWindow         *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->save_task);
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) target = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
@@ -760,16 +832,16 @@ save_chooser_response_cb (RetortWindow         *self,
       return;
     }
 
-  if (!retort_window_save_as (self, file, &error))
+  /* The chooser asked before replacing the name typed; ".retort" added to
+   * it may name another file, which must not be replaced without asking. */
+  target = dup_with_suffix (file);
+  if (!g_file_equal (target, file) && g_file_query_exists (target, NULL))
     {
-      retort_window_show_save_error (self, file, error);
-      if (task != NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
+      confirm_replace (self, target, g_steal_pointer (&task));
       return;
     }
 
-  if (task != NULL)
-    g_task_return_boolean (task, TRUE);
+  save_as_and_complete (self, target, g_steal_pointer (&task));
 }
 
 static void

@@ -407,6 +407,55 @@ test_save_untitled_asks (void)
   destroy_window (window);
 }
 
+
+/* A name typed without ".retort" gets it added after the chooser's own
+ * check: when that names an existing file, Save As asks before replacing
+ * it, and Cancel leaves it as it was. */
+static void
+test_save_as_asks_before_replacing (void)
+{
+  RetortWindow *window = create_window ();
+  RetortExperiment *experiment = new_experiment (window);
+  g_autoptr(GFile) folder = g_file_new_for_path (test_dir);
+  g_autofree char *path = dup_test_path ("taken.retort");
+  g_autofree char *contents = NULL;
+  AdwMessageDialog *replace;
+  GtkWindow *dialog;
+
+  g_assert_true (g_file_set_contents (path, "someone else's file", -1, NULL));
+  add_module (experiment);
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+      wait_for_idle ();
+      dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+      g_assert_nonnull (dialog);
+      g_assert_true (wait_until (has_current_name, dialog));
+      g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL));
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "taken");
+      wait_for_idle ();
+      gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+      replace = wait_for_message_dialog ("Replace “taken.retort”?");
+      if (attempt == 0)
+        {
+          respond (replace, "cancel");
+          g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+          g_assert_cmpstr (contents, ==, "someone else's file");
+          g_clear_pointer (&contents, g_free);
+          g_assert_true (retort_experiment_get_modified (experiment));
+        }
+      else
+        respond (replace, "replace");
+    }
+
+  g_assert_false (retort_experiment_get_modified (experiment));
+  g_assert_cmpuint (count_modules_in (path), ==, 1);
+
+  destroy_window (window);
+}
+
 G_GNUC_END_IGNORE_DEPRECATIONS
 
 /* A save that fails says why, and keeps the changes. */
@@ -819,6 +868,7 @@ main (int   argc,
   g_test_add_func ("/documents/recent", test_recent);
   g_test_add_func ("/documents/shortcuts-and-menu", test_shortcuts_and_menu);
   g_test_add_func ("/documents/save-untitled-asks", test_save_untitled_asks);
+  g_test_add_func ("/documents/save-as-asks-before-replacing", test_save_as_asks_before_replacing);
   g_test_add_func ("/documents/save-error", test_save_error);
   g_test_add_func ("/documents/close-asks", test_close_asks);
   g_test_add_func ("/documents/close-saves", test_close_saves);
