@@ -332,7 +332,16 @@ retort_application_open (GApplication  *application,
 {
   for (int i = 0; i < n_files; i++)
     {
-      RetortWindow *window = retort_window_new (RETORT_APPLICATION (application));
+      RetortWindow *window = retort_window_find_for_file (GTK_APPLICATION (application), files[i]);
+
+      /* A document already open comes forward, unsaved changes and all. */
+      if (window != NULL)
+        {
+          gtk_window_present (GTK_WINDOW (window));
+          continue;
+        }
+
+      window = retort_window_new (RETORT_APPLICATION (application));
 
       retort_window_open_file (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));

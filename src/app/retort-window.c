@@ -1062,10 +1062,42 @@ open_confirmed_cb (GObject      *object,
 
 /* Open… and recent documents replace the document only once its unsaved
  * changes are saved or discarded. */
+RetortWindow *
+retort_window_find_for_file (GtkApplication *application,
+                             GFile          *file)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    {
+      RetortWindow *window = l->data;
+      GFile *shown;
+
+      if (!RETORT_IS_WINDOW (window) || window->experiment == NULL)
+        continue;
+      shown = retort_experiment_get_file (window->experiment);
+      if (shown != NULL && g_file_equal (shown, file))
+        return window;
+    }
+
+  return NULL;
+}
+
 static void
 retort_window_open_file_confirmed (RetortWindow *self,
                                    GFile        *file)
 {
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  RetortWindow *showing = application != NULL ? retort_window_find_for_file (application, file) : NULL;
+
+  /* Already open: its window, with whatever it has not saved yet. */
+  if (showing != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (showing));
+      return;
+    }
+
   retort_window_confirm_unsaved_async (self, open_confirmed_cb, g_object_ref (file));
 }
 

@@ -44,5 +44,9 @@ gboolean      retort_window_open_recovery    (RetortWindow         *self,
                                               GError              **error);
 /* Nothing is open: the window shows its start page. */
 gboolean      retort_window_is_empty         (RetortWindow         *self);
+/* The window of @application that shows the experiment saved in @file, or
+ * NULL: opening a document twice brings its window forward instead. */
+RetortWindow *retort_window_find_for_file    (GtkApplication       *application,
+                                              GFile                *file);
 
 G_END_DECLS

@@ -456,6 +456,44 @@ test_save_as_asks_before_replacing (void)
   destroy_window (window);
 }
 
+
+/* Opening a document that a window already shows brings that window
+ * forward (with its unsaved changes) instead of a second copy. */
+static void
+test_open_twice_raises_window (void)
+{
+  RetortWindow *window = create_window ();
+  RetortExperiment *experiment = new_experiment (window);
+  g_autofree char *path = dup_test_path ("once.retort");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = g_file_get_uri (file);
+  RetortWindow *other;
+  guint n_windows;
+
+  g_assert_true (retort_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  add_module (experiment);
+  n_windows = g_list_length (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* From the file manager or the command line. */
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  wait_for_idle ();
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, n_windows);
+  g_assert_true (retort_window_find_for_file (GTK_APPLICATION (app), file) == window);
+
+  /* From another window's recent documents. */
+  other = create_window ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "win.open-recent", "s", uri));
+  wait_for_idle ();
+  g_assert_true (retort_window_is_empty (other));
+  g_assert_true (retort_experiment_get_modified (experiment));
+  g_assert_cmpuint (retort_experiment_get_n_modules (experiment), ==, 1);
+
+  destroy_window (other);
+  respond_to_close (window, "discard");
+}
+
 G_GNUC_END_IGNORE_DEPRECATIONS
 
 /* A save that fails says why, and keeps the changes. */
@@ -869,6 +907,7 @@ main (int   argc,
   g_test_add_func ("/documents/shortcuts-and-menu", test_shortcuts_and_menu);
   g_test_add_func ("/documents/save-untitled-asks", test_save_untitled_asks);
   g_test_add_func ("/documents/save-as-asks-before-replacing", test_save_as_asks_before_replacing);
+  g_test_add_func ("/documents/open-twice-raises-window", test_open_twice_raises_window);
   g_test_add_func ("/documents/save-error", test_save_error);
   g_test_add_func ("/documents/close-asks", test_close_asks);
   g_test_add_func ("/documents/close-saves", test_close_saves);
