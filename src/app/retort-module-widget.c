@@ -19,8 +19,9 @@ struct _RetortModuleWidget
   GtkImage          *icon;
   GtkLabel          *title_label;
   GtkLabel          *kind_label;
-  GtkStack          *badge_stack;
-  GtkSpinner        *spinner;
+  GtkBox            *badge_box;
+  /* Made the first time the module runs: most cards never need one. */
+  GtkWidget         *spinner;
   GtkImage          *badge_icon;
 
   RetortModule      *module;
@@ -132,8 +133,7 @@ retort_module_widget_class_init (RetortModuleWidgetClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, icon);
   gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, title_label);
   gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, kind_label);
-  gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, badge_stack);
-  gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, spinner);
+  gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, badge_box);
   gtk_widget_class_bind_template_child (widget_class, RetortModuleWidget, badge_icon);
 
   gtk_widget_class_set_css_name (widget_class, "module");
@@ -265,15 +265,21 @@ retort_module_widget_set_state (RetortModuleWidget *self,
   if (state >= RETORT_MODULE_STATE_QUEUED && state <= RETORT_MODULE_STATE_CANCELLED)
     gtk_widget_add_css_class (GTK_WIDGET (self->card), state_classes[state - 1]);
 
-  gtk_spinner_set_spinning (self->spinner, state == RETORT_MODULE_STATE_RUNNING);
-  if (state == RETORT_MODULE_STATE_RUNNING)
-    gtk_stack_set_visible_child_name (self->badge_stack, "running");
-  else if (icon_name != NULL)
+  if (state == RETORT_MODULE_STATE_RUNNING && self->spinner == NULL)
     {
-      gtk_image_set_from_icon_name (self->badge_icon, icon_name);
-      gtk_stack_set_visible_child_name (self->badge_stack, "icon");
+      /* The state is in the module's accessible description. */
+      self->spinner = g_object_new (GTK_TYPE_SPINNER,
+                                    "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                    NULL);
+      gtk_box_append (self->badge_box, self->spinner);
     }
-  else
-    gtk_stack_set_visible_child_name (self->badge_stack, "none");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge_stack), tooltip);
+  if (self->spinner != NULL)
+    {
+      gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), state == RETORT_MODULE_STATE_RUNNING);
+      gtk_widget_set_visible (self->spinner, state == RETORT_MODULE_STATE_RUNNING);
+    }
+  if (icon_name != NULL)
+    gtk_image_set_from_icon_name (self->badge_icon, icon_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->badge_icon), icon_name != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->badge_box), tooltip);
 }
