@@ -24,7 +24,7 @@ typedef struct
 
 /* How long a frame may spend drawing images again (µs); the others are
  * drawn from their old image, scaled, and again in the next frames. */
-#define REDRAW_BUDGET_US 3000
+#define REDRAW_BUDGET_US 1500
 
 struct _RetortCardCache
 {
