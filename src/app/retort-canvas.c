@@ -269,23 +269,64 @@ retort_canvas_size_allocate (GtkWidget *widget,
     gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
+/* Where a port's centre is in its card, for a card of the size it was
+ * measured at: cards are scaled, not laid out again, when the zoom changes,
+ * so this holds until the card's size changes. */
+typedef struct
+{
+  int              card_width;
+  int              card_height;
+  graphene_point_t center;
+} PortOffset;
+
 static gboolean
 port_center (RetortCanvas *self,
              GtkWidget    *port,
              double       *x,
              double       *y)
 {
-  graphene_point_t point;
+  static GQuark offset_quark;
+  GtkWidget *card;
+  PortOffset *offset;
+  double card_x, card_y, screen_x, screen_y;
 
-  if (port == NULL
-      || !gtk_widget_compute_point (port, GTK_WIDGET (self),
-                                    &GRAPHENE_POINT_INIT (gtk_widget_get_width (port) / 2.f,
-                                                          gtk_widget_get_height (port) / 2.f),
-                                    &point))
+  if (port == NULL)
     return FALSE;
 
-  *x = point.x;
-  *y = point.y;
+  card = gtk_widget_get_ancestor (port, RETORT_TYPE_MODULE_WIDGET);
+  if (card == NULL || gtk_widget_get_width (card) == 0)
+    return FALSE;
+
+  if (offset_quark == 0)
+    offset_quark = g_quark_from_static_string ("retort-port-offset");
+  offset = g_object_get_qdata (G_OBJECT (port), offset_quark);
+  if (offset == NULL
+      || offset->card_width != gtk_widget_get_width (card)
+      || offset->card_height != gtk_widget_get_height (card))
+    {
+      graphene_point_t center;
+
+      if (!gtk_widget_compute_point (port, card,
+                                     &GRAPHENE_POINT_INIT (gtk_widget_get_width (port) / 2.f,
+                                                           gtk_widget_get_height (port) / 2.f),
+                                     &center))
+        return FALSE;
+      if (offset == NULL)
+        {
+          offset = g_new (PortOffset, 1);
+          g_object_set_qdata_full (G_OBJECT (port), offset_quark, offset, g_free);
+        }
+      offset->card_width = gtk_widget_get_width (card);
+      offset->card_height = gtk_widget_get_height (card);
+      offset->center = center;
+    }
+
+  /* Where the canvas places the card (as size_allocate does), plus the
+   * offset at the zoom. */
+  module_position (self, RETORT_MODULE_WIDGET (card), &card_x, &card_y);
+  retort_canvas_to_screen (self, card_x, card_y, &screen_x, &screen_y);
+  *x = screen_x + offset->center.x * self->zoom;
+  *y = screen_y + offset->center.y * self->zoom;
   return TRUE;
 }
 
