@@ -299,6 +299,10 @@ measure_frame (GtkWidget   *window,
                                          &GRAPHENE_RECT_INIT (origin.x, origin.y, width, height));
   render = ms_since (start);
 
+  if (g_getenv ("RETORT_BENCH_TRACE") != NULL)
+    g_printerr ("  %-28s zoom %.3f  layout %5.2f  snapshot %5.2f  render %5.2f\n",
+                series->label, retort_canvas_get_zoom (RETORT_CANVAS (canvas)),
+                layout, snapshot_ms, render);
   g_array_append_val (series->layout, layout);
   g_array_append_val (series->snapshot, snapshot_ms);
   g_array_append_val (series->render, render);

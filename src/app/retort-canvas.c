@@ -21,6 +21,9 @@
 #define MAX_ZOOM 2.5
 /* One scroll wheel notch or Ctrl+plus zooms by this much. */
 #define ZOOM_FACTOR 1.1
+/* A zoom that changed less than this ago (µs) is still changing: the next
+ * wheel click or pinch update usually comes within it. */
+#define ZOOM_SETTLE_US 120000
 /* Pixels a scroll wheel notch pans by. */
 #define SCROLL_STEP 32.0
 /* How near (pixels) the pointer must come to a port or a curve to hit it. */
@@ -108,6 +111,7 @@ struct _RetortCanvas
   RetortConnectionLayer *connection_layer;
   RetortCardCache   *card_cache;
   guint              redraw_source;
+  gint64             zoomed_at;
 };
 
 enum {
@@ -692,6 +696,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
   GdkRGBA accent;
   GdkRGBA card_color;
   gboolean cache_cards;
+  gint64 zoom_age = g_get_monotonic_time () - self->zoomed_at;
   cairo_t *cr;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -726,7 +731,8 @@ retort_canvas_snapshot (GtkWidget   *widget,
         card_color = (GdkRGBA) { 1, 1, 1, 1 };
       G_GNUC_END_IGNORE_DEPRECATIONS
       retort_card_cache_begin (self->card_cache, snapshot, width, height,
-                               gtk_widget_get_scale_factor (widget));
+                               gtk_widget_get_scale_factor (widget),
+                               zoom_age < ZOOM_SETTLE_US);
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
@@ -749,9 +755,20 @@ retort_canvas_snapshot (GtkWidget   *widget,
       else
         gtk_widget_snapshot_child (widget, child, snapshot);
     }
-  /* Some cards were shown from old images: the next frame goes on. */
-  if (cache_cards && retort_card_cache_end (self->card_cache) && self->redraw_source == 0)
-    self->redraw_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_cb, self, NULL);
+  /* Some cards were shown from old images: the next frame goes on, once
+   * the zoom has settled. */
+  if (cache_cards && retort_card_cache_end (self->card_cache))
+    {
+      if (zoom_age < ZOOM_SETTLE_US)
+        {
+          g_clear_handle_id (&self->redraw_source, g_source_remove);
+          self->redraw_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                                    (ZOOM_SETTLE_US - zoom_age) / 1000 + 1,
+                                                    redraw_cb, self, NULL);
+        }
+      else if (self->redraw_source == 0)
+        self->redraw_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_cb, self, NULL);
+    }
 
   if (self->drag_mode == DRAG_CONNECT || self->drag_mode == DRAG_RUBBER_BAND)
     {
@@ -1132,6 +1149,7 @@ zoom_at (RetortCanvas *self,
   self->zoom = zoom;
   self->pan_x = round (sx - x * zoom);
   self->pan_y = round (sy - y * zoom);
+  self->zoomed_at = g_get_monotonic_time ();
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 

@@ -38,6 +38,7 @@ struct _RetortCardCache
   int          scale;
   guint        frame;
   gint64       deadline;
+  gboolean     zooming;
   gboolean     incomplete;
 };
 
@@ -81,7 +82,8 @@ retort_card_cache_begin (RetortCardCache *self,
                          GtkSnapshot     *snapshot,
                          int              width,
                          int              height,
-                         int              scale)
+                         int              scale,
+                         gboolean         zooming)
 {
   g_return_if_fail (self->cr == NULL);
 
@@ -91,6 +93,7 @@ retort_card_cache_begin (RetortCardCache *self,
   self->scale = scale;
   self->frame++;
   self->deadline = g_get_monotonic_time () + REDRAW_BUDGET_US;
+  self->zooming = zooming;
   self->incomplete = FALSE;
   open_layer (self);
 }
@@ -130,6 +133,32 @@ draw_image (CardImage             *image,
   cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
   gsk_render_node_draw (image->node, cr);
   cairo_destroy (cr);
+}
+
+/* Paints @image with its corner at (@x, @y), scaled by @factor, over a box
+ * of whole pixels: cairo composites an aligned box in one pixman call,
+ * where a fractional one goes through its antialiased span renderer. */
+static void
+paint_image (cairo_t   *cr,
+             CardImage *image,
+             double     x,
+             double     y,
+             double     factor)
+{
+  double width = (double) cairo_image_surface_get_width (image->surface) / image->scale * factor;
+  double height = (double) cairo_image_surface_get_height (image->surface) / image->scale * factor;
+  double left = round (x);
+  double top = round (y);
+  cairo_matrix_t matrix;
+
+  cairo_set_source_surface (cr, image->surface, 0, 0);
+  cairo_matrix_init_scale (&matrix, 1 / factor, 1 / factor);
+  cairo_matrix_translate (&matrix, -x, -y);
+  cairo_pattern_set_matrix (cairo_get_source (cr), &matrix);
+  if (factor != 1)
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
+  cairo_rectangle (cr, left, top, round (x + width) - left, round (y + height) - top);
+  cairo_fill (cr);
 }
 
 void
@@ -187,23 +216,16 @@ retort_card_cache_draw (RetortCardCache *self,
     }
   if (image->surface != NULL && image->node == node && image->scale == self->scale
       && image_is_stale (image, node, scale_x, x - left, y - top, self->scale)
-      && g_get_monotonic_time () > self->deadline)
+      && (self->zooming || g_get_monotonic_time () > self->deadline))
     {
-      /* Only the zoom changed and the frame's time is spent: the old image,
-       * scaled, until a next frame draws it again. */
+      /* Only the zoom changed, and it is changing or the frame's time is
+       * spent: the old image, scaled, until a next frame draws it again. */
       double factor = scale_x / image->zoom;
 
       image->frame = self->frame;
       self->incomplete = TRUE;
-      cairo_save (self->cr);
-      cairo_translate (self->cr, x, y);
-      cairo_scale (self->cr, factor, factor);
-      cairo_translate (self->cr, -image->fraction_x, -image->fraction_y);
-      cairo_set_source_surface (self->cr, image->surface, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (self->cr), CAIRO_FILTER_FAST);
-      cairo_rectangle (self->cr, 0, 0, image->width, image->height);
-      cairo_fill (self->cr);
-      cairo_restore (self->cr);
+      paint_image (self->cr, image,
+                   x - image->fraction_x * factor, y - image->fraction_y * factor, factor);
       return;
     }
 
@@ -231,10 +253,7 @@ retort_card_cache_draw (RetortCardCache *self,
       draw_image (image, &bounds);
     }
   image->frame = self->frame;
-
-  cairo_set_source_surface (self->cr, image->surface, left, top);
-  cairo_rectangle (self->cr, left, top, image->width, image->height);
-  cairo_fill (self->cr);
+  paint_image (self->cr, image, left, top, 1);
 }
 
 static gboolean

@@ -19,12 +19,15 @@ RetortCardCache *retort_card_cache_new   (void);
 void             retort_card_cache_free  (RetortCardCache *self);
 
 /* Between begin and end, draw() appends the cards to @snapshot in the
- * order it is called. */
+ * order it is called. While @zooming (the zoom changed a moment ago and is
+ * likely to change again) cards whose zoom changed are shown from their old
+ * images, scaled, and drawn again only in a frame after the zoom settles. */
 void             retort_card_cache_begin (RetortCardCache *self,
                                           GtkSnapshot     *snapshot,
                                           int              width,
                                           int              height,
-                                          int              scale);
+                                          int              scale,
+                                          gboolean         zooming);
 /* A card new to the view that there is no time left to draw in this frame
  * is a block of @placeholder's colour until the next. */
 void             retort_card_cache_draw  (RetortCardCache *self,

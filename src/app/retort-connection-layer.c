@@ -4,12 +4,18 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "retort-connection-layer.h"
 
 /* The image covers the view and this much more on each side (pixels), so a
  * pan of up to this much reuses it. */
 #define MARGIN 192
+
+/* The image is painted only where curves are: it is cut into tiles this
+ * big (pixels) and a tile no curve crosses is left out. Scaling the whole
+ * image while zooming costs more than the rest of the frame. */
+#define TILE 32
 
 /* An image of the curves and what it shows: a digest of the curves in
  * canvas units, the zoom and pan it was drawn at, and where it was in the
@@ -25,6 +31,10 @@ typedef struct
   double           y;
   int              width;
   int              height;
+  /* columns × rows: TRUE where a curve crosses the tile */
+  guint8          *tiles;
+  int              columns;
+  int              rows;
 } Image;
 
 /* What a worker thread strokes. */
@@ -76,6 +86,52 @@ static void
 image_clear (Image *image)
 {
   g_clear_pointer (&image->surface, cairo_surface_destroy);
+  g_clear_pointer (&image->tiles, g_free);
+}
+
+/* Marks the tiles within @radius of (@x, @y), in the image's units. */
+static void
+mark_tiles (Image  *image,
+            double  x,
+            double  y,
+            double  radius)
+{
+  int left = MAX (0, (int) floor ((x - image->x - radius) / TILE));
+  int right = MIN (image->columns - 1, (int) floor ((x - image->x + radius) / TILE));
+  int top = MAX (0, (int) floor ((y - image->y - radius) / TILE));
+  int bottom = MIN (image->rows - 1, (int) floor ((y - image->y + radius) / TILE));
+
+  for (int row = top; row <= bottom; row++)
+    for (int column = left; column <= right; column++)
+      image->tiles[row * image->columns + column] = TRUE;
+}
+
+/* Marks the tiles a curve stroked @line_width wide crosses. A cubic's
+ * speed is at most three times its longest control leg, so samples that
+ * far apart in t are at most STEP pixels apart along it. */
+static void
+mark_curve (Image             *image,
+            const RetortCurve *curve,
+            double             zoom,
+            double             line_width)
+{
+  const double STEP = 8;
+  double bend = retort_curve_bend (zoom, curve->y1, curve->y2);
+  double px[4] = { curve->x1, curve->x1, curve->x2, curve->x2 };
+  double py[4] = { curve->y1, curve->y1 + bend, curve->y2 - bend, curve->y2 };
+  double longest = MAX (bend, hypot (px[2] - px[1], py[2] - py[1]));
+  int n = MAX (1, (int) ceil (3 * longest / STEP));
+
+  for (int i = 0; i <= n; i++)
+    {
+      double t = (double) i / n, u = 1 - t;
+      double a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t;
+
+      mark_tiles (image,
+                  a * px[0] + b * px[1] + c * px[2] + d * px[3],
+                  a * py[0] + b * py[1] + c * py[2] + d * py[3],
+                  STEP / 2 + line_width / 2 + 1);
+    }
 }
 
 static void
@@ -195,6 +251,7 @@ curve_in (const RetortCurve *curve,
 
 static void
 draw_curves (cairo_t           *cr,
+             Image             *image,
              const RetortCurve *curves,
              guint              n_curves,
              double             zoom,
@@ -213,6 +270,7 @@ draw_curves (cairo_t           *cr,
       {
         retort_curve_path (cr, zoom, curves[i].x1, curves[i].y1, curves[i].x2, curves[i].y2);
         cairo_stroke (cr);
+        mark_curve (image, &curves[i], zoom, 2.5 * zoom);
       }
 
   /* The selected one goes on top, in the accent colour. */
@@ -220,7 +278,10 @@ draw_curves (cairo_t           *cr,
   gdk_cairo_set_source_rgba (cr, accent);
   for (guint i = 0; i < n_curves; i++)
     if (curves[i].selected)
-      retort_curve_path (cr, zoom, curves[i].x1, curves[i].y1, curves[i].x2, curves[i].y2);
+      {
+        retort_curve_path (cr, zoom, curves[i].x1, curves[i].y1, curves[i].x2, curves[i].y2);
+        mark_curve (image, &curves[i], zoom, 4 * zoom);
+      }
   cairo_stroke (cr);
 }
 
@@ -252,13 +313,18 @@ draw_image (Image             *image,
       image->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
                                                    image->width * scale, image->height * scale);
       cairo_surface_set_device_scale (image->surface, scale, scale);
+      image->columns = (image->width + TILE - 1) / TILE;
+      image->rows = (image->height + TILE - 1) / TILE;
+      image->tiles = g_new0 (guint8, image->columns * image->rows);
     }
+  else
+    memset (image->tiles, 0, image->columns * image->rows);
   cr = cairo_create (image->surface);
   cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
   cairo_paint (cr);
   cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
   cairo_translate (cr, -image->x, -image->y);
-  draw_curves (cr, curves, n_curves, image->zoom, image->x, image->y, image->width, image->height,
+  draw_curves (cr, image, curves, n_curves, image->zoom, image->x, image->y, image->width, image->height,
                color, accent);
   cairo_destroy (cr);
 }
@@ -300,6 +366,7 @@ job_done_cb (GObject      *object,
           image_clear (&self->image);
           self->image = job->image;
           job->image.surface = NULL;
+          job->image.tiles = NULL;
           gtk_widget_queue_draw (self->owner);
         }
     }
@@ -348,6 +415,50 @@ start_job (RetortConnectionLayer *self,
   task = g_task_new (NULL, NULL, job_done_cb, layer_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, job_thread);
+}
+
+/* Paints the tiles of @image that curves cross, its corner at (@x, @y),
+ * scaled by @factor. A row's run of tiles is one box of whole pixels (edges
+ * rounded the same way for every box, so boxes meet without seams): cairo
+ * composites each such box in one pixman call. */
+static void
+paint_tiles (cairo_t     *cr,
+             const Image *image,
+             double       x,
+             double       y,
+             double       factor)
+{
+  cairo_matrix_t matrix;
+
+  for (int row = 0; row < image->rows; row++)
+    {
+      double top = round (y + row * TILE * factor);
+      double bottom = round (y + MIN ((row + 1) * TILE, image->height) * factor);
+
+      for (int column = 0; column < image->columns; column++)
+        {
+          int end = column;
+          double left, right;
+
+          if (!image->tiles[row * image->columns + column])
+            continue;
+          while (end + 1 < image->columns && image->tiles[row * image->columns + end + 1])
+            end++;
+          left = round (x + column * TILE * factor);
+          right = round (x + MIN ((end + 1) * TILE, image->width) * factor);
+          cairo_rectangle (cr, left, top, right - left, bottom - top);
+          column = end;
+        }
+    }
+
+  cairo_set_source_surface (cr, image->surface, 0, 0);
+  cairo_matrix_init_scale (&matrix, 1 / factor, 1 / factor);
+  cairo_matrix_translate (&matrix, -x, -y);
+  cairo_pattern_set_matrix (cairo_get_source (cr), &matrix);
+  /* Scaled only for the frames of a zoom: speed over smoothness. */
+  if (factor != 1)
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
+  cairo_fill (cr);
 }
 
 void
@@ -408,12 +519,6 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
   /* A cairo node painting the image: the cairo renderer composites it as
    * it is, where a texture node would be converted every frame. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_translate (cr, x, y);
-  cairo_scale (cr, factor, factor);
-  cairo_set_source_surface (cr, image->surface, 0, 0);
-  /* Scaled only for the frames of a zoom: speed over smoothness. */
-  if (scaled)
-    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_FAST);
-  cairo_paint (cr);
+  paint_tiles (cr, image, x, y, factor);
   cairo_destroy (cr);
 }
