@@ -1088,6 +1088,14 @@ retort_canvas_get_experiment (RetortCanvas *self)
   return self->experiment;
 }
 
+RetortScheduler *
+retort_canvas_get_scheduler (RetortCanvas *self)
+{
+  g_return_val_if_fail (RETORT_IS_CANVAS (self), NULL);
+
+  return self->scheduler;
+}
+
 void
 retort_canvas_set_scheduler (RetortCanvas    *self,
                              RetortScheduler *scheduler)
@@ -1786,6 +1794,11 @@ build_context_menu (gboolean on_module,
     {
       g_autoptr(GMenu) run = g_menu_new ();
 
+      g_autoptr(GMenuItem) edit_script = g_menu_item_new (_("_Edit Script"), "win.edit-script");
+
+      /* Only Python modules have a script. */
+      g_menu_item_set_attribute (edit_script, "hidden-when", "s", "action-disabled");
+      g_menu_append_item (run, edit_script);
       g_menu_append (run, _("_Run Selected"), "win.run-selected");
       g_menu_append_section (menu, NULL, G_MENU_MODEL (run));
       g_menu_append (edit, _("Cu_t"), "canvas.cut");

@@ -38,6 +38,7 @@ void              retort_canvas_set_experiment (RetortCanvas     *self,
 /* Module badges follow @scheduler's states (NULL: none). */
 void              retort_canvas_set_scheduler  (RetortCanvas     *self,
                                                 RetortScheduler  *scheduler);
+RetortScheduler  *retort_canvas_get_scheduler  (RetortCanvas     *self);
 /* The widget showing @module_id, or NULL. */
 GtkWidget        *retort_canvas_get_module_widget (RetortCanvas  *self,
                                                    const char    *module_id);

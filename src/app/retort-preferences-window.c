@@ -11,6 +11,7 @@ struct _RetortPreferencesWindow
 
   /* Template widgets */
   AdwComboRow          *style_row;
+  GtkSpinButton        *font_size_spin;
 
   GSettings            *settings;
 };
@@ -74,6 +75,9 @@ retort_preferences_window_constructed (GObject *object)
                                 style_variant_to_position,
                                 position_to_style_variant,
                                 NULL, NULL);
+  g_settings_bind (self->settings, "editor-font-size",
+                   self->font_size_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -150,6 +154,7 @@ retort_preferences_window_class_init (RetortPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/retort/Retort/ui/retort-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RetortPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_child (widget_class, RetortPreferencesWindow, font_size_spin);
 }
 
 static void

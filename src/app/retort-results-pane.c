@@ -5,8 +5,10 @@
 
 #include <glib/gi18n.h>
 
+#include "retort-python-device-view.h"
 #include "retort-results-pane.h"
 #include "retort-table-lib.h"
+#include "retort-table-view.h"
 
 struct _RetortResultsPane
 {
@@ -22,12 +24,35 @@ struct _RetortResultsPane
   GtkLabel            *time_label;
   GtkBox              *error_box;
   GtkTextView         *error_view;
+  GtkWidget           *go_to_line_button;
   AdwPreferencesGroup *outputs_group;
+  GtkStack            *pages;
 
   RetortScheduler     *scheduler;
   RetortModule        *module;
   GPtrArray           *output_rows;   /* the rows in outputs_group */
+
+  /* The pages after the summary, for the kind they were made for: a
+   * viewer per output (NULL for outputs without one) and per input. */
+  const RetortModuleKind *pages_kind;
+  GPtrArray           *output_viewers;
+  GPtrArray           *input_viewers;
+  RetortPythonDeviceView *device_view;
+  RetortModuleState    shown_state;
+
+  /* The error's traceback: the script line each line of error_view links
+   * to (0: none), and the line the script failed on. */
+  GtkTextTag          *link_tag;
+  GArray              *link_lines;
+  int                  error_line;
 };
+
+enum {
+  SIGNAL_LINE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (RetortResultsPane, retort_results_pane, GTK_TYPE_WIDGET)
 
@@ -154,24 +179,279 @@ update_outputs (RetortResultsPane *self,
     }
 }
 
+/* Appends @text to the error view; with @line > 0 it is a link to that
+ * line of the script. */
+static void
+append_error_line (RetortResultsPane *self,
+                   const char        *text,
+                   int                line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
+  GtkTextIter end;
+  int first_line;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  first_line = gtk_text_iter_get_line (&end);
+  if (line > 0)
+    gtk_text_buffer_insert_with_tags (buffer, &end, text, -1, self->link_tag, NULL);
+  else
+    gtk_text_buffer_insert (buffer, &end, text, -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  for (int i = first_line; i <= gtk_text_iter_get_line (&end); i++)
+    {
+      int link = line;
+
+      if (i >= (int) self->link_lines->len)
+        g_array_set_size (self->link_lines, i + 1);
+      if (link > 0 || g_array_index (self->link_lines, int, i) == 0)
+        g_array_index (self->link_lines, int, i) = link;
+    }
+}
+
+/* A frame of the user's script (not of a Script Bundle module). */
+static gboolean
+is_script_frame (const RetortTracebackFrame *frame)
+{
+  return frame->file != NULL && !g_str_has_prefix (frame->file, "Script Bundle/")
+         && !g_str_has_prefix (frame->file, "/");
+}
+
 static void
 show_error (RetortResultsPane *self,
             RetortModuleRun   *run,
             const GError      *error)
 {
   RetortScriptResult *result = run != NULL ? retort_module_run_get_script_result (run) : NULL;
-  g_autofree char *report = NULL;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
+  gboolean python = result != NULL && retort_script_result_get_failed (result);
+
+  gtk_text_buffer_set_text (buffer, "", -1);
+  g_array_set_size (self->link_lines, 0);
+  self->error_line = 0;
 
   /* A Python failure has a traceback, which lines up only in monospace. */
-  if (result != NULL && retort_script_result_get_failed (result))
-    report = retort_script_result_format_error (result);
-  gtk_text_view_set_monospace (self->error_view, report != NULL);
-  if (report == NULL)
-    report = g_strdup (error != NULL ? error->message : _("The module failed without saying why"));
+  gtk_text_view_set_monospace (self->error_view, python);
+  if (!python)
+    append_error_line (self, error != NULL ? error->message
+                                           : _("The module failed without saying why"), 0);
+  else
+    {
+      const GError *script_error = retort_script_result_get_error (result);
+      const char *type = retort_script_result_get_error_type (result);
+      const char *message = retort_script_result_get_message (result);
+      GPtrArray *frames = retort_script_result_get_traceback (result);
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->error_view), report, -1);
+      /* Error 0085's text, then the traceback as Python prints it, each
+       * frame of the script a link to its line. */
+      append_error_line (self, script_error != NULL ? script_error->message
+                                                    : _("The script failed"), 0);
+      if (frames != NULL && frames->len > 0)
+        append_error_line (self, "\n\nTraceback (most recent call last):", 0);
+      for (guint i = 0; frames != NULL && i < frames->len; i++)
+        {
+          const RetortTracebackFrame *frame = g_ptr_array_index (frames, i);
+          g_autofree char *where = g_strdup_printf ("\n  File \"%s\", line %d, in %s",
+                                                    frame->file, frame->line,
+                                                    frame->function != NULL ? frame->function : "?");
+
+          append_error_line (self, where, is_script_frame (frame) ? frame->line : 0);
+          if (frame->code != NULL && frame->code[0] != '\0')
+            {
+              g_autofree char *code = g_strdup_printf ("\n    %s", frame->code);
+
+              append_error_line (self, code, 0);
+            }
+        }
+      if (type != NULL)
+        {
+          g_autofree char *last = g_strdup_printf ("\n%s: %s", type, message != NULL ? message : "");
+
+          append_error_line (self, last, 0);
+        }
+      self->error_line = retort_script_result_get_line (result);
+    }
+
+  if (self->error_line > 0)
+    {
+      /* Translators: a button that opens the script at the failing line */
+      g_autofree char *label = g_strdup_printf (_("Go to Line %d"), self->error_line);
+
+      gtk_button_set_label (GTK_BUTTON (self->go_to_line_button), label);
+    }
+  gtk_widget_set_visible (self->go_to_line_button, self->error_line > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->error_box), TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.copy-error", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.go-to-line", self->error_line > 0);
+}
+
+/* Clicking a frame of the traceback opens the script at its line. */
+static void
+error_view_released_cb (GtkGestureClick   *gesture,
+                        int                n_press,
+                        double             x,
+                        double             y,
+                        RetortResultsPane *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
+  GtkTextIter iter, start, end;
+  int bx, by, line;
+
+  /* A drag that selected text is not a click on a link. */
+  if (gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    return;
+  gtk_text_view_window_to_buffer_coords (self->error_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (self->error_view, &iter, bx, by)
+      || !gtk_text_iter_has_tag (&iter, self->link_tag))
+    return;
+
+  line = gtk_text_iter_get_line (&iter);
+  if (line < (int) self->link_lines->len && g_array_index (self->link_lines, int, line) > 0)
+    g_signal_emit (self, signals[SIGNAL_LINE_ACTIVATED], 0, self->module,
+                   g_array_index (self->link_lines, int, line));
+}
+
+static void
+error_view_motion_cb (GtkEventControllerMotion *motion,
+                      double                    x,
+                      double                    y,
+                      RetortResultsPane        *self)
+{
+  GtkTextIter iter;
+  int bx, by;
+  gboolean on_link;
+
+  gtk_text_view_window_to_buffer_coords (self->error_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
+  on_link = gtk_text_view_get_iter_at_location (self->error_view, &iter, bx, by)
+            && gtk_text_iter_has_tag (&iter, self->link_tag);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->error_view), on_link ? "pointer" : "text");
+}
+
+/* The pages after the summary: a viewer for each output, then one for
+ * each dataset input. */
+
+static void
+clear_viewer_pages (RetortResultsPane *self)
+{
+  GPtrArray *lists[] = { self->output_viewers, self->input_viewers };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      for (guint i = 0; i < lists[l]->len; i++)
+        {
+          GtkWidget *viewer = g_ptr_array_index (lists[l], i);
+
+          if (viewer != NULL)
+            gtk_stack_remove (self->pages, viewer);
+        }
+      g_ptr_array_set_size (lists[l], 0);
+    }
+  self->device_view = NULL;
+  self->pages_kind = NULL;
+}
+
+static void
+build_viewer_pages (RetortResultsPane *self)
+{
+  const RetortModuleKind *kind = retort_module_get_kind (self->module);
+
+  if (self->pages_kind == kind)
+    return;
+  clear_viewer_pages (self);
+  self->pages_kind = kind;
+
+  for (guint i = 0; i < kind->n_outputs; i++)
+    {
+      GtkWidget *viewer = NULL;
+      g_autofree char *name = g_strdup_printf ("output-%u", i);
+
+      if (kind->outputs[i].type == RETORT_PORT_DATASET)
+        viewer = retort_table_view_new ();
+      else if (kind->outputs[i].type == RETORT_PORT_DEVICE)
+        {
+          viewer = retort_python_device_view_new ();
+          self->device_view = RETORT_PYTHON_DEVICE_VIEW (viewer);
+        }
+      g_ptr_array_add (self->output_viewers, viewer);
+      if (viewer != NULL)
+        gtk_stack_add_titled (self->pages, viewer, name, _(kind->outputs[i].name));
+    }
+
+  for (guint i = 0; i < kind->n_inputs; i++)
+    {
+      GtkWidget *viewer = NULL;
+      g_autofree char *name = g_strdup_printf ("input-%u", i);
+      /* Translators: the tab of a module's input port, "Dataset1 (input)" */
+      g_autofree char *title = g_strdup_printf (_("%s (input)"), _(kind->inputs[i].name));
+
+      if (kind->inputs[i].type == RETORT_PORT_DATASET)
+        {
+          viewer = retort_table_view_new ();
+          gtk_stack_add_titled (self->pages, viewer, name, title);
+        }
+      g_ptr_array_add (self->input_viewers, viewer);
+    }
+}
+
+static void
+update_viewers (RetortResultsPane *self,
+                RetortModuleRun   *run,
+                RetortModuleState  state)
+{
+  const RetortModuleKind *kind = self->pages_kind;
+  const char *id = retort_module_get_id (self->module);
+  gboolean current = state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED;
+
+  for (guint i = 0; i < self->output_viewers->len; i++)
+    {
+      GtkWidget *viewer = g_ptr_array_index (self->output_viewers, i);
+
+      if (RETORT_IS_TABLE_VIEW (viewer))
+        retort_table_view_set_table (RETORT_TABLE_VIEW (viewer),
+                                     current && run != NULL
+                                     ? retort_module_run_get_output_table (run, i) : NULL);
+      else if (RETORT_IS_PYTHON_DEVICE_VIEW (viewer))
+        {
+          RetortScriptResult *result = run != NULL ? retort_module_run_get_script_result (run) : NULL;
+
+          /* While running, the console fills as the script prints. */
+          if (state == RETORT_MODULE_STATE_RUNNING || state == RETORT_MODULE_STATE_QUEUED)
+            continue;
+          if (current && run != NULL)
+            retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer),
+                                                  retort_module_run_get_output_console (run, i),
+                                                  retort_module_run_get_output_images (run, i));
+          else if (state == RETORT_MODULE_STATE_FAILED && result != NULL)
+            /* What the script printed before it failed. */
+            retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer),
+                                                  retort_script_result_get_console (result), NULL);
+          else if (state != RETORT_MODULE_STATE_CANCELLED)
+            retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer), NULL, NULL);
+        }
+    }
+
+  for (guint i = 0; i < self->input_viewers->len; i++)
+    {
+      GtkWidget *viewer = g_ptr_array_index (self->input_viewers, i);
+      const RetortConnection *source;
+      RetortModuleRun *source_run = NULL;
+      RetortModuleState source_state;
+      RetortTable *table = NULL;
+
+      if (viewer == NULL)
+        continue;
+      source = retort_experiment_find_source (retort_scheduler_get_experiment (self->scheduler), id, i);
+      if (source != NULL)
+        {
+          source_state = retort_scheduler_get_state (self->scheduler, source->from_module);
+          if (source_state == RETORT_MODULE_STATE_FINISHED || source_state == RETORT_MODULE_STATE_CACHED)
+            source_run = retort_scheduler_get_run (self->scheduler, source->from_module);
+        }
+      if (source_run != NULL)
+        table = retort_module_run_get_output_table (source_run, source->from_port);
+      retort_table_view_set_table (RETORT_TABLE_VIEW (viewer), table);
+    }
+
+  (void) kind;
 }
 
 static void
@@ -263,6 +543,34 @@ update (RetortResultsPane *self)
   /* Outputs of an older run would be taken for this one's. */
   update_outputs (self, run,
                   state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED);
+  update_viewers (self, run, state);
+
+  /* A failure shows its error; a run that just finished, its first output
+   * (unless another page was chosen). */
+  if (state == RETORT_MODULE_STATE_FAILED)
+    gtk_stack_set_visible_child_name (self->pages, "summary");
+  else if (state == RETORT_MODULE_STATE_FINISHED && self->shown_state == RETORT_MODULE_STATE_RUNNING
+           && g_strcmp0 (gtk_stack_get_visible_child_name (self->pages), "summary") == 0
+           && gtk_stack_get_child_by_name (self->pages, "output-0") != NULL)
+    gtk_stack_set_visible_child_name (self->pages, "output-0");
+  else if (state == RETORT_MODULE_STATE_RUNNING && self->device_view != NULL
+           && self->shown_state != RETORT_MODULE_STATE_RUNNING)
+    retort_console_view_clear (retort_python_device_view_get_console (self->device_view));
+  self->shown_state = state;
+}
+
+static void
+scheduler_console_cb (RetortResultsPane *self,
+                      const char        *module_id,
+                      const char        *stream,
+                      const char        *text)
+{
+  if (self->module == NULL || self->device_view == NULL
+      || !g_str_equal (module_id, retort_module_get_id (self->module)))
+    return;
+
+  retort_console_view_append (retort_python_device_view_get_console (self->device_view),
+                              stream, text);
 }
 
 static void
@@ -270,8 +578,17 @@ scheduler_state_changed_cb (RetortResultsPane *self,
                             const char        *module_id,
                             RetortModuleState  state)
 {
-  if (self->module != NULL && g_str_equal (module_id, retort_module_get_id (self->module)))
+  const char *id;
+
+  if (self->module == NULL)
+    return;
+  id = retort_module_get_id (self->module);
+  if (g_str_equal (module_id, id))
     update (self);
+  else if (state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED)
+    /* An upstream module's output is one of this module's inputs. */
+    update_viewers (self, retort_scheduler_get_run (self->scheduler, id),
+                    retort_scheduler_get_state (self->scheduler, id));
 }
 
 static void
@@ -290,6 +607,17 @@ copy_error_action (GtkWidget  *widget,
 }
 
 static void
+go_to_line_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  RetortResultsPane *self = RETORT_RESULTS_PANE (widget);
+
+  if (self->module != NULL && self->error_line > 0)
+    g_signal_emit (self, signals[SIGNAL_LINE_ACTIVATED], 0, self->module, self->error_line);
+}
+
+static void
 retort_results_pane_dispose (GObject *object)
 {
   RetortResultsPane *self = RETORT_RESULTS_PANE (object);
@@ -299,6 +627,10 @@ retort_results_pane_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_RESULTS_PANE);
   g_clear_pointer (&self->output_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->output_viewers, g_ptr_array_unref);
+  g_clear_pointer (&self->input_viewers, g_ptr_array_unref);
+  g_clear_pointer (&self->link_lines, g_array_unref);
+  self->device_view = NULL;
   g_clear_object (&self->scheduler);
   g_clear_object (&self->module);
 
@@ -325,16 +657,51 @@ retort_results_pane_class_init (RetortResultsPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, error_box);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, error_view);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, outputs_group);
+  gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, go_to_line_button);
+  gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, pages);
 
   gtk_widget_class_install_action (widget_class, "results.copy-error", NULL, copy_error_action);
+  gtk_widget_class_install_action (widget_class, "results.go-to-line", NULL, go_to_line_action);
+
+  /**
+   * RetortResultsPane::line-activated:
+   * @module: the module whose script it is
+   * @line: the line of the script, 1-based
+   *
+   * A frame of a traceback was clicked, or Go to Line: the window opens
+   * the script there.
+   */
+  signals[SIGNAL_LINE_ACTIVATED] =
+    g_signal_new ("line-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, RETORT_TYPE_MODULE, G_TYPE_INT);
 }
 
 static void
 retort_results_pane_init (RetortResultsPane *self)
 {
+  GtkGesture *click;
+  GtkEventController *motion;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->output_rows = g_ptr_array_new ();
+  self->output_viewers = g_ptr_array_new ();
+  self->input_viewers = g_ptr_array_new ();
+  self->link_lines = g_array_new (FALSE, TRUE, sizeof (int));
+  self->link_tag = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->error_view), "link",
+                                               "underline", PANGO_UNDERLINE_SINGLE,
+                                               NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.copy-error", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.go-to-line", FALSE);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (error_view_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->error_view), GTK_EVENT_CONTROLLER (click));
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (error_view_motion_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->error_view), motion);
 }
 
 GtkWidget *
@@ -358,9 +725,15 @@ retort_results_pane_set_module (RetortResultsPane *self,
         g_signal_handlers_disconnect_by_data (self->scheduler, self);
       g_set_object (&self->scheduler, scheduler);
       if (scheduler != NULL)
-        g_signal_connect_object (scheduler, "state-changed",
-                                 G_CALLBACK (scheduler_state_changed_cb), self, G_CONNECT_SWAPPED);
+        {
+          g_signal_connect_object (scheduler, "state-changed",
+                                   G_CALLBACK (scheduler_state_changed_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (scheduler, "console",
+                                   G_CALLBACK (scheduler_console_cb), self, G_CONNECT_SWAPPED);
+        }
     }
+  if (self->module != module)
+    self->shown_state = RETORT_MODULE_STATE_NOT_RUN;
   g_set_object (&self->module, module);
 
   if (module == NULL || scheduler == NULL)
@@ -369,6 +742,7 @@ retort_results_pane_set_module (RetortResultsPane *self,
       return;
     }
 
+  build_viewer_pages (self);
   update (self);
   gtk_stack_set_visible_child_name (self->stack, "module");
 }

@@ -17,6 +17,7 @@
 #include "retort-experiment.h"
 #include "retort-recent.h"
 #include "retort-scheduler.h"
+#include "retort-script-editor.h"
 #include "retort-start-page.h"
 #include "retort-summary-page.h"
 #include "retort-window.h"
@@ -36,6 +37,9 @@ struct _RetortWindow
   RetortSummaryPage    *summary_page;
   AdwStatusPage        *error_page;
   RetortCanvas         *canvas;
+  AdwTabView           *tab_view;
+  /* The canvas's tab: the first, never closed. */
+  AdwTabPage           *canvas_page;
   RetortPalette        *palette;
   RetortPropertiesPane *properties_pane;
   RetortResultsPane    *results_pane;
@@ -72,6 +76,9 @@ struct _RetortWindow
   GCancellable         *run_cancellable;
   /* Its recovery copy while it has unsaved changes. */
   RetortAutosave       *autosave;
+  /* Compiles and completes the scripts being edited (a runner of its own,
+   * so that checking never waits for a run). */
+  RetortPythonRunner   *language_runner;
 };
 
 G_DEFINE_FINAL_TYPE (RetortWindow, retort_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -283,6 +290,12 @@ retort_window_update_actions (RetortWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-selected",
                                  has_experiment && !running && has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-module", has_experiment);
+  {
+    RetortModule *selected = has_experiment ? retort_canvas_get_selected_module (self->canvas) : NULL;
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-script",
+                                   selected != NULL && module_has_script (selected));
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
                                  has_experiment && retort_experiment_can_undo (self->experiment));
@@ -317,6 +330,160 @@ retort_window_update_experiment_title (RetortWindow *self)
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_tab_page_set_title (self->canvas_page, self->experiment_name);
+}
+
+
+/* Script tabs */
+
+static gboolean
+module_has_script (RetortModule *module)
+{
+  const RetortModuleKind *kind = retort_module_get_kind (module);
+
+  for (guint i = 0; i < kind->n_params; i++)
+    if (kind->params[i].type == RETORT_PARAM_SCRIPT)
+      return TRUE;
+
+  return FALSE;
+}
+
+static RetortScriptEditor *
+page_get_editor (AdwTabPage *page)
+{
+  GtkWidget *child = page != NULL ? adw_tab_page_get_child (page) : NULL;
+
+  return RETORT_IS_SCRIPT_EDITOR (child) ? RETORT_SCRIPT_EDITOR (child) : NULL;
+}
+
+static AdwTabPage *
+retort_window_find_script_page (RetortWindow *self,
+                                RetortModule *module)
+{
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      RetortScriptEditor *editor = page_get_editor (page);
+
+      if (editor != NULL && retort_script_editor_get_module (editor) == module)
+        return page;
+    }
+
+  return NULL;
+}
+
+/* Closes the tabs of scripts whose module is gone (deleted, or the whole
+ * experiment closed). */
+static void
+retort_window_close_stale_scripts (RetortWindow *self)
+{
+  for (int i = adw_tab_view_get_n_pages (self->tab_view) - 1; i >= 0; i--)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      RetortScriptEditor *editor = page_get_editor (page);
+      RetortModule *module;
+
+      if (editor == NULL)
+        continue;
+      module = retort_script_editor_get_module (editor);
+      if (self->experiment == NULL
+          || retort_experiment_get_module (self->experiment, retort_module_get_id (module)) != module)
+        adw_tab_view_close_page (self->tab_view, page);
+    }
+}
+
+static void
+retort_window_run_modules (RetortWindow       *self,
+                           const char * const *module_ids);
+
+static void
+editor_run_requested_cb (RetortWindow       *self,
+                         RetortScriptEditor *editor)
+{
+  const char *ids[] = { retort_module_get_id (retort_script_editor_get_module (editor)), NULL };
+
+  retort_window_run_modules (self, ids);
+}
+
+static RetortPythonRunner *
+retort_window_get_language_runner (RetortWindow *self)
+{
+  if (self->language_runner == NULL)
+    self->language_runner = retort_python_runner_new ();
+
+  return self->language_runner;
+}
+
+/* Opens the script of @module in a tab (or goes to its tab) and, for a
+ * @line > 0, puts the cursor on it. */
+RetortScriptEditor *
+retort_window_open_script (RetortWindow *self,
+                           RetortModule *module,
+                           int           line)
+{
+  AdwTabPage *page;
+  RetortScriptEditor *editor;
+
+  g_return_val_if_fail (RETORT_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (RETORT_IS_MODULE (module), NULL);
+
+  page = retort_window_find_script_page (self, module);
+  if (page == NULL)
+    {
+      GtkWidget *widget = retort_script_editor_new (self->experiment, module);
+
+      editor = RETORT_SCRIPT_EDITOR (widget);
+      retort_script_editor_set_scheduler (editor, self->scheduler);
+      retort_script_editor_set_language_runner (editor, retort_window_get_language_runner (self));
+      g_signal_connect_object (editor, "run-requested", G_CALLBACK (editor_run_requested_cb), self,
+                               G_CONNECT_SWAPPED);
+      page = adw_tab_view_append (self->tab_view, widget);
+      g_object_bind_property (module, "title", page, "title", G_BINDING_SYNC_CREATE);
+      {
+        g_autoptr(GIcon) icon = g_themed_icon_new (retort_module_get_kind (module)->icon_name);
+
+        adw_tab_page_set_icon (page, icon);
+      }
+      adw_tab_page_set_tooltip (page, retort_module_get_title (module));
+    }
+  editor = page_get_editor (page);
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  if (line > 0)
+    retort_script_editor_go_to_line (editor, line);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (editor));
+
+  return editor;
+}
+
+static gboolean
+tab_view_close_page_cb (RetortWindow *self,
+                        AdwTabPage   *page)
+{
+  /* The canvas stays; a script's edits are the experiment's already. */
+  adw_tab_view_close_page_finish (self->tab_view, page, page != self->canvas_page);
+  return GDK_EVENT_STOP;
+}
+
+static void canvas_selection_changed_cb (RetortWindow *self);
+
+/* The panes show the module of the script in view, or the canvas's
+ * selection. */
+static void
+tab_view_selected_page_cb (RetortWindow *self)
+{
+  AdwTabPage *page = adw_tab_view_get_selected_page (self->tab_view);
+  RetortScriptEditor *editor = page_get_editor (page);
+
+  if (editor == NULL)
+    {
+      canvas_selection_changed_cb (self);
+      return;
+    }
+  retort_properties_pane_set_module (self->properties_pane, self->experiment,
+                                     retort_script_editor_get_module (editor));
+  retort_results_pane_set_module (self->results_pane, self->scheduler,
+                                  retort_script_editor_get_module (editor));
 }
 
 static void
@@ -324,6 +491,7 @@ experiment_changed_cb (RetortWindow *self)
 {
   retort_window_update_experiment_title (self);
   retort_window_update_actions (self);
+  retort_window_close_stale_scripts (self);
 }
 
 static void
@@ -347,6 +515,7 @@ retort_window_close_experiment (RetortWindow *self)
   retort_canvas_set_scheduler (self->canvas, NULL);
   retort_canvas_set_experiment (self->canvas, NULL);
   g_clear_object (&self->experiment);
+  retort_window_close_stale_scripts (self);
   g_clear_object (&self->scheduler);
   /* A recovery copy it leaves is unsaved work: offered at the next start. */
   g_clear_object (&self->autosave);
@@ -423,20 +592,27 @@ run_cb (GObject      *object,
   retort_window_update_actions (self);
 }
 
+/* Runs @module_ids and what they need (NULL: everything); upstream
+ * outputs that did not change come from the cache. */
+static void
+retort_window_run_modules (RetortWindow       *self,
+                           const char * const *module_ids)
+{
+  if (self->scheduler == NULL || retort_window_is_running (self))
+    return;
+
+  self->run_cancellable = g_cancellable_new ();
+  retort_scheduler_run_async (self->scheduler, module_ids, self->run_cancellable, run_cb,
+                              g_object_ref (self));
+  retort_window_update_actions (self);
+}
+
 static void
 retort_window_run_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  RetortWindow *self = RETORT_WINDOW (widget);
-
-  if (self->scheduler == NULL || retort_window_is_running (self))
-    return;
-
-  self->run_cancellable = g_cancellable_new ();
-  retort_scheduler_run_async (self->scheduler, NULL, self->run_cancellable, run_cb,
-                              g_object_ref (self));
-  retort_window_update_actions (self);
+  retort_window_run_modules (RETORT_WINDOW (widget), NULL);
 }
 
 /* Runs the selected modules and what they need. */
@@ -448,18 +624,24 @@ retort_window_run_selected_action (GtkWidget  *widget,
   RetortWindow *self = RETORT_WINDOW (widget);
   g_autoptr(GPtrArray) selection = NULL;
 
-  if (self->scheduler == NULL || retort_window_is_running (self))
-    return;
-
   selection = retort_canvas_get_selection (self->canvas);
   if (selection->len == 0)
     return;
   g_ptr_array_add (selection, NULL);
+  retort_window_run_modules (self, (const char * const *) selection->pdata);
+}
 
-  self->run_cancellable = g_cancellable_new ();
-  retort_scheduler_run_async (self->scheduler, (const char * const *) selection->pdata,
-                              self->run_cancellable, run_cb, g_object_ref (self));
-  retort_window_update_actions (self);
+/* Opens the script of the selected module in a tab. */
+static void
+retort_window_edit_script_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+  RetortModule *module = retort_canvas_get_selected_module (self->canvas);
+
+  if (module != NULL && module_has_script (module))
+    retort_window_open_script (self, module, 0);
 }
 
 static void
@@ -476,6 +658,10 @@ canvas_selection_changed_cb (RetortWindow *self)
 {
   RetortModule *module = retort_canvas_get_selected_module (self->canvas);
 
+  retort_window_update_actions (self);
+  /* While a script's tab is in view, the panes show its module. */
+  if (adw_tab_view_get_selected_page (self->tab_view) != self->canvas_page)
+    return;
   if (self->experiment == NULL)
     module = NULL;
   retort_properties_pane_set_module (self->properties_pane, self->experiment, module);
@@ -483,12 +669,15 @@ canvas_selection_changed_cb (RetortWindow *self)
   retort_window_update_actions (self);
 }
 
-/* Double-click or Enter on a module: to its parameters. */
+/* Double-click or Enter on a module: to its script, or its parameters. */
 static void
 canvas_module_activated_cb (RetortWindow *self,
                             RetortModule *module)
 {
-  gtk_widget_child_focus (GTK_WIDGET (self->properties_pane), GTK_DIR_TAB_FORWARD);
+  if (module_has_script (module))
+    retort_window_open_script (self, module, 0);
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self->properties_pane), GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -1352,6 +1541,7 @@ retort_window_dispose (GObject *object)
   g_clear_object (&self->experiment);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->autosave);
+  g_clear_object (&self->language_runner);
   g_clear_pointer (&self->experiment_name, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_WINDOW);
@@ -1387,6 +1577,7 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, palette);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, properties_pane);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, results_pane);
@@ -1396,6 +1587,8 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, canvas_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, canvas_module_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, palette_kind_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tab_view_close_page_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tab_view_selected_page_cb);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, save_button);
@@ -1414,6 +1607,8 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find-module", NULL,
                                    retort_window_find_module_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, retort_window_stop_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-script", NULL,
+                                   retort_window_edit_script_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, retort_window_undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, retort_window_redo_action);
 }
@@ -1424,6 +1619,15 @@ retort_window_init (RetortWindow *self)
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->canvas_page = adw_tab_view_append (self->tab_view, GTK_WIDGET (self->canvas));
+  adw_tab_page_set_title (self->canvas_page, _("Experiment"));
+  {
+    g_autoptr(GIcon) icon = g_themed_icon_new ("retort-columns-symbolic");
+
+    adw_tab_page_set_icon (self->canvas_page, icon);
+  }
+  g_signal_connect_object (self->results_pane, "line-activated",
+                           G_CALLBACK (results_line_activated_cb), self, G_CONNECT_SWAPPED);
   retort_window_update_actions (self);
 
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",

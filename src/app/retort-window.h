@@ -5,6 +5,7 @@
 
 #include "retort-application.h"
 #include "retort-recovery.h"
+#include "retort-script-editor.h"
 
 G_BEGIN_DECLS
 
@@ -48,5 +49,10 @@ gboolean      retort_window_is_empty         (RetortWindow         *self);
  * NULL: opening a document twice brings its window forward instead. */
 RetortWindow *retort_window_find_for_file    (GtkApplication       *application,
                                               GFile                *file);
+/* Opens the script of @module (an Execute Python Script) in a tab next to
+ * the canvas, or goes to its tab; @line > 0 puts the cursor there. */
+RetortScriptEditor *retort_window_open_script (RetortWindow        *self,
+                                               RetortModule        *module,
+                                               int                  line);
 
 G_END_DECLS

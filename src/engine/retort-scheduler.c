@@ -227,6 +227,14 @@ lookup_entry (RetortScheduler *self,
   return entry;
 }
 
+RetortExperiment *
+retort_scheduler_get_experiment (RetortScheduler *self)
+{
+  g_return_val_if_fail (RETORT_IS_SCHEDULER (self), NULL);
+
+  return self->experiment;
+}
+
 RetortModuleState
 retort_scheduler_get_state (RetortScheduler *self,
                             const char      *module_id)

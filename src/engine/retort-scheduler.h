@@ -31,6 +31,9 @@ G_DECLARE_FINAL_TYPE (RetortScheduler, retort_scheduler, RETORT, SCHEDULER, GObj
  */
 RetortScheduler   *retort_scheduler_new            (RetortExperiment   *experiment);
 
+/* The experiment it runs. */
+RetortExperiment  *retort_scheduler_get_experiment (RetortScheduler    *self);
+
 /* Default: $XDG_CACHE_HOME/retort/outputs. NULL: no cache at all. */
 void               retort_scheduler_set_cache_dir  (RetortScheduler    *self,
                                                     const char         *dir);

@@ -3,6 +3,10 @@
 
 #include "retort-gui-test.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 void
 wait_for_idle (void)
 {
@@ -99,4 +103,59 @@ collect_menu_labels (GMenuModel *model,
           collect_menu_labels (link, labels);
         }
     }
+}
+
+gboolean
+can_drive_pointer (void)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *program = g_find_program_in_path ("xdotool");
+
+  return program != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+#else
+  return FALSE;
+#endif
+}
+
+static void
+xdotool_exited_cb (GPid     pid,
+                   int      wait_status,
+                   gpointer user_data)
+{
+  int *status = user_data;
+
+  *status = wait_status;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+has_exited (gpointer data)
+{
+  return *(int *) data != -1;
+}
+
+void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  int wait_status = -1;
+  GPid pid;
+  va_list args;
+
+  g_ptr_array_add (argv, g_find_program_in_path ("xdotool"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  g_child_watch_add (pid, xdotool_exited_cb, &wait_status);
+  g_assert_true (wait_until (has_exited, &wait_status));
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  wait_for_idle ();
 }

@@ -33,4 +33,14 @@ gpointer  find_toplevel       (GType       type);
 void      collect_menu_labels (GMenuModel *model,
                                GPtrArray  *labels);
 
+/* Real keyboard and pointer input through the X server needs xdotool and
+ * an X11 display. */
+gboolean  can_drive_pointer   (void);
+/* Runs xdotool with the arguments while the main loop turns (what needs
+ * the app to answer during the input, such as drag and drop, works), then
+ * waits for idle. "mousemove --sync" waits forever when the pointer is
+ * already there: move to the screen's corner first. */
+void      xdotool             (const char *first,
+                               ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

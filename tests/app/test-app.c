@@ -845,67 +845,6 @@ test_canvas_draws_connection (void)
   destroy_window (window);
 }
 
-/* Real pointer and keyboard input, through the X server (xdotool), so the
- * canvas's gestures are tested as a user drives them. */
-static gboolean
-can_drive_pointer (void)
-{
-#ifdef GDK_WINDOWING_X11
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-
-  return xdotool != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-#else
-  return FALSE;
-#endif
-}
-
-/* Every pointer gesture starts from the screen's corner: "mousemove --sync"
- * waits for the pointer to move, forever when it is already there. */
-static void
-xdotool_exited_cb (GPid     pid,
-                   int      wait_status,
-                   gpointer user_data)
-{
-  int *status = user_data;
-
-  *status = wait_status;
-  g_spawn_close_pid (pid);
-}
-
-static gboolean
-has_exited (gpointer data)
-{
-  return *(int *) data != -1;
-}
-
-/* Runs xdotool while the main loop turns, so that what needs the app to
- * answer during the input (drag and drop) works. */
-static void
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  int wait_status = -1;
-  GPid pid;
-  va_list args;
-
-  g_ptr_array_add (argv, g_find_program_in_path ("xdotool"));
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &pid, &error));
-  g_assert_no_error (error);
-  g_child_watch_add (pid, xdotool_exited_cb, &wait_status);
-  g_assert_true (wait_until (has_exited, &wait_status));
-  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
-  wait_for_idle ();
-}
-
 /* A point of @canvas on the X screen, as text for xdotool. */
 static void
 screen_point (RetortCanvas     *canvas,

@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The script editor in the real window: typing (through the X server),
+ * undo in the experiment, pasted tabs, the syntax check and completion from
+ * the real runner, Ctrl+Return running the module, and the traceback of a
+ * failure whose frames open the editor at their line. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "retort-application.h"
+#include "retort-canvas.h"
+#include "retort-engine-lib.h"
+#include "retort-python-device-view.h"
+#include "retort-results-pane.h"
+#include "retort-script-editor.h"
+#include "retort-table-view.h"
+#include "retort-window.h"
+#include "retort-gui-test.h"
+
+#define DATA "name,age,height\nAda,36,1.65\nAlan,41,1.78\n"
+
+/* Fails on line 4 (a KeyError from pandas). */
+#define FAILING_SCRIPT \
+  "import pandas as pd\n" \
+  "\n" \
+  "def azureml_main(dataframe1=None, dataframe2=None):\n" \
+  "    missing = dataframe1['weight']\n" \
+  "    return dataframe1,\n"
+
+static RetortApplication *app;
+static char *tmp_dir;
+
+typedef struct
+{
+  RetortWindow       *window;
+  RetortExperiment   *experiment;
+  RetortModule       *data;
+  RetortModule       *script;
+  RetortScriptEditor *editor;
+  GtkSourceView      *view;
+  GtkTextBuffer      *buffer;
+  char               *path;
+} Fixture;
+
+static void
+open_file_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **result_out = user_data;
+
+  *result_out = g_object_ref (result);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+set_string (RetortExperiment *experiment,
+            RetortModule     *module,
+            const char       *name,
+            const char       *value)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(GError) error = NULL;
+
+  json_node_set_string (node, value);
+  g_assert_true (retort_experiment_set_parameter (experiment, retort_module_get_id (module),
+                                                  name, node, &error));
+  g_assert_no_error (error);
+}
+
+/* Enter Data -> Execute Python Script, saved, opened in a real window, the
+ * script in its tab. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  script)
+{
+  g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  static guint counter;
+  RetortModule *data, *python;
+  RetortCanvas *canvas;
+
+  data = retort_experiment_add_module (experiment, "enter-data", 40, 40, &error);
+  g_assert_no_error (error);
+  python = retort_experiment_add_module (experiment, "python-script", 40, 200, &error);
+  g_assert_no_error (error);
+  set_string (experiment, data, "data", DATA);
+  if (script != NULL)
+    set_string (experiment, python, "script", script);
+  g_assert_true (retort_experiment_connect (experiment, retort_module_get_id (data), 0,
+                                            retort_module_get_id (python), 0, &error));
+  g_assert_no_error (error);
+
+  fixture->path = g_strdup_printf ("%s/editor-%u.retort", tmp_dir, counter++);
+  file = g_file_new_for_path (fixture->path);
+  g_assert_true (retort_experiment_save (experiment, file, &error));
+  g_assert_no_error (error);
+
+  fixture->window = retort_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  retort_window_open_file_async (fixture->window, file, NULL, open_file_cb, &result);
+  g_assert_true (wait_until_seconds (is_set, &result, 10));
+  g_assert_true (retort_window_open_file_finish (fixture->window, result, &error));
+  g_assert_no_error (error);
+  wait_for_idle ();
+
+  canvas = find_descendant (fixture->window, RETORT_TYPE_CANVAS);
+  fixture->experiment = retort_canvas_get_experiment (canvas);
+  fixture->data = retort_experiment_get_module (fixture->experiment, retort_module_get_id (data));
+  fixture->script = retort_experiment_get_module (fixture->experiment,
+                                                  retort_module_get_id (python));
+
+  fixture->editor = retort_window_open_script (fixture->window, fixture->script, 0);
+  g_assert_nonnull (fixture->editor);
+  fixture->view = retort_script_editor_get_view (fixture->editor);
+  fixture->buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fixture->view));
+  wait_for_idle ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->path);
+  g_autoptr(GError) error = NULL;
+
+  /* Saved: closing must not ask. */
+  g_assert_true (retort_experiment_save (fixture->experiment, file, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  wait_for_idle ();
+  g_unlink (fixture->path);
+  g_free (fixture->path);
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_buffer (Fixture    *fixture,
+            const char *text)
+{
+  GtkTextIter start;
+
+  gtk_text_buffer_set_text (fixture->buffer, text, -1);
+  gtk_text_buffer_get_start_iter (fixture->buffer, &start);
+  gtk_text_buffer_place_cursor (fixture->buffer, &start);
+}
+
+static void
+cursor_to_end (Fixture *fixture)
+{
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (fixture->buffer, &end);
+  gtk_text_buffer_place_cursor (fixture->buffer, &end);
+}
+
+typedef struct
+{
+  RetortWindow      *window;
+  const char        *module_id;
+  RetortModuleState  state;
+} StateWait;
+
+static RetortScheduler *
+window_scheduler (RetortWindow *window)
+{
+  RetortCanvas *canvas = find_descendant (window, RETORT_TYPE_CANVAS);
+
+  return retort_canvas_get_scheduler (canvas);
+}
+
+static gboolean
+has_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return retort_scheduler_get_state (window_scheduler (wait->window), wait->module_id) == wait->state;
+}
+
+static void
+wait_for_state (Fixture           *fixture,
+                RetortModule      *module,
+                RetortModuleState  state)
+{
+  StateWait wait = { fixture->window, retort_module_get_id (module), state };
+
+  g_assert_true (wait_until_seconds (has_state, &wait, 60));
+}
+
+#define SKIP_WITHOUT_XDOTOOL() \
+  G_STMT_START { \
+    if (!can_drive_pointer ()) \
+      { \
+        g_test_skip ("needs xdotool and an X11 display"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* The editor is set up for Python, and what is typed is the experiment's. */
+static void
+test_typing (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkSourceBuffer *source_buffer = GTK_SOURCE_BUFFER (fixture->buffer);
+  g_autofree char *typed = NULL;
+  g_autofree char *pasted = NULL;
+  g_autofree char *undone = NULL;
+  const char *script;
+
+  /* A new module starts from the azureml_main template. */
+  script = retort_module_get_string (fixture->script, "script");
+  g_assert_nonnull (strstr (script, "def azureml_main(dataframe1=None, dataframe2=None):"));
+  g_assert_nonnull (strstr (script, "Script Bundle"));
+  typed = buffer_text (fixture->buffer);
+  g_assert_cmpstr (typed, ==, script);
+  g_clear_pointer (&typed, g_free);
+
+  g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (source_buffer)),
+                   ==, "python3");
+  g_assert_true (gtk_source_view_get_show_line_numbers (fixture->view));
+  g_assert_true (gtk_source_view_get_highlight_current_line (fixture->view));
+  g_assert_true (gtk_source_view_get_auto_indent (fixture->view));
+  g_assert_true (gtk_source_view_get_insert_spaces_instead_of_tabs (fixture->view));
+  g_assert_cmpuint (gtk_source_view_get_tab_width (fixture->view), ==, 4);
+  g_assert_true (gtk_source_buffer_get_highlight_matching_brackets (source_buffer));
+  g_assert_nonnull (gtk_source_buffer_get_style_scheme (source_buffer));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (source_buffer)),
+                   ==, adw_style_manager_get_dark (adw_style_manager_get_default ())
+                       ? "Adwaita-dark" : "Adwaita");
+
+  SKIP_WITHOUT_XDOTOOL ();
+
+  /* Typed through the X server: a new line after "if x:" is indented. */
+  set_buffer (fixture, "");
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->view));
+  wait_for_idle ();
+  xdotool ("type", "--delay", "5", "def f(x):", NULL);
+  xdotool ("key", "Return", NULL);
+  xdotool ("type", "--delay", "5", "return x", NULL);
+  typed = buffer_text (fixture->buffer);
+  g_assert_cmpstr (typed, ==, "def f(x):\n    return x");
+  /* An edit of the document. */
+  g_assert_cmpstr (retort_module_get_string (fixture->script, "script"), ==, typed);
+  g_assert_true (retort_experiment_get_modified (fixture->experiment));
+
+  /* Pasted tabs become spaces. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (fixture->view)),
+                          "\nif x:\n\treturn 1\n");
+  wait_for_idle ();
+  xdotool ("key", "ctrl+v", NULL);
+  pasted = buffer_text (fixture->buffer);
+  g_assert_null (strchr (pasted, '\t'));
+  g_assert_nonnull (strstr (pasted, "if x:\n    return 1\n"));
+
+  /* Undo is the experiment's: the text before the edits comes back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL));
+  wait_for_idle ();
+  undone = buffer_text (fixture->buffer);
+  g_assert_cmpstr (undone, !=, pasted);
+  g_assert_cmpstr (undone, ==, retort_module_get_string (fixture->script, "script"));
+}
+
+static gboolean
+has_syntax_error (gpointer data)
+{
+  return retort_script_editor_get_n_syntax_errors (data) > 0;
+}
+
+static gboolean
+has_no_syntax_error (gpointer data)
+{
+  return retort_script_editor_get_n_syntax_errors (data) == 0;
+}
+
+/* The runner compiles what is typed: an error is underlined with its
+ * message, and goes when fixed. */
+static void
+test_syntax_check (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *message;
+
+  set_buffer (fixture, "import pandas as pd\n\ndef azureml_main(dataframe1=None:\n    return dataframe1,\n");
+  g_assert_true (wait_until_seconds (has_syntax_error, fixture->editor, 60));
+  message = retort_script_editor_get_syntax_error (fixture->editor, 3);
+  g_test_message ("syntax error: %s", message);
+  g_assert_nonnull (message);
+  g_assert_null (retort_script_editor_get_syntax_error (fixture->editor, 1));
+
+  set_buffer (fixture, "import pandas as pd\n\ndef azureml_main(dataframe1=None):\n    return dataframe1,\n");
+  g_assert_true (wait_until_seconds (has_no_syntax_error, fixture->editor, 30));
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_descendants (wait->widget, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (labels, i))
+        && g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), wait->text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* After a run, `dataframe1["` offers the input's columns; Return takes one. */
+static void
+test_completion_offers_columns (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  LabelWait wait = { GTK_WIDGET (fixture->view), "height" };
+  g_autofree char *text = NULL;
+
+  SKIP_WITHOUT_XDOTOOL ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
+  wait_for_state (fixture, fixture->script, RETORT_MODULE_STATE_FINISHED);
+
+  set_buffer (fixture, "def azureml_main(dataframe1=None, dataframe2=None):\n    x = dataframe1");
+  cursor_to_end (fixture);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->view));
+  wait_for_idle ();
+  xdotool ("type", "--delay", "20", "[\"he", NULL);
+  g_assert_true (wait_until_seconds (label_shown, &wait, 10));
+
+  xdotool ("key", "Return", NULL);
+  text = buffer_text (fixture->buffer);
+  g_assert_true (g_str_has_suffix (text, "x = dataframe1[\"height\"]"));
+}
+
+/* Module attributes come from the runner: `np.ar` offers arange. */
+static void
+test_completion_from_runner (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  LabelWait wait = { GTK_WIDGET (fixture->view), "arange" };
+
+  SKIP_WITHOUT_XDOTOOL ();
+
+  set_buffer (fixture, "import numpy as np\n\ndef azureml_main(dataframe1=None):\n    y = ");
+  cursor_to_end (fixture);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->view));
+  wait_for_idle ();
+  xdotool ("type", "--delay", "20", "np.ar", NULL);
+  g_assert_true (wait_until_seconds (label_shown, &wait, 30));
+  xdotool ("key", "Escape", NULL);
+}
+
+static gboolean
+cursor_on_line (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return retort_script_editor_get_cursor_line (fixture->editor) == 4
+         && gtk_widget_has_focus (GTK_WIDGET (fixture->view));
+}
+
+/* The frame of the script in a traceback is a link to its line. */
+static void
+click_script_frame (Fixture *fixture)
+{
+  RetortResultsPane *results = find_descendant (fixture->window, RETORT_TYPE_RESULTS_PANE);
+  GtkTextView *error_view = find_descendant (results, GTK_TYPE_TEXT_VIEW);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (error_view);
+  g_autofree char *text = NULL;
+  GtkTextIter start, match, match_end;
+  GdkRectangle location;
+  graphene_point_t point;
+  int wx, wy;
+  char x[32], y[32];
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (error_view)));
+  text = buffer_text (buffer);
+  g_test_message ("error: %s", text);
+  g_assert_nonnull (strstr (text, "Error 0085"));
+  g_assert_nonnull (strstr (text, "KeyError"));
+  g_assert_nonnull (strstr (text, "line 4, in azureml_main"));
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, "line 4, in azureml_main", 0,
+                                               &match, &match_end, NULL));
+  gtk_text_view_scroll_to_iter (error_view, &match, 0, FALSE, 0, 0);
+  wait_for_idle ();
+  gtk_text_view_get_iter_location (error_view, &match, &location);
+  gtk_text_view_buffer_to_window_coords (error_view, GTK_TEXT_WINDOW_WIDGET,
+                                         location.x + 4, location.y + location.height / 2,
+                                         &wx, &wy);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (error_view), GTK_WIDGET (fixture->window),
+                                           &GRAPHENE_POINT_INIT (wx, wy), &point));
+
+  /* Without a window manager the window sits at the screen's origin. */
+  g_snprintf (x, sizeof x, "%d", (int) point.x);
+  g_snprintf (y, sizeof y, "%d", (int) point.y);
+  xdotool ("mousemove", "0", "0", "mousemove", "--sync", x, y, "click", "1", NULL);
+}
+
+static gboolean
+table_shown (gpointer data)
+{
+  Fixture *fixture = data;
+  RetortResultsPane *results = find_descendant (fixture->window, RETORT_TYPE_RESULTS_PANE);
+  RetortTableView *table_view = find_descendant (results, RETORT_TYPE_TABLE_VIEW);
+
+  return table_view != NULL && gtk_widget_get_mapped (GTK_WIDGET (table_view))
+         && retort_table_view_get_table (table_view) != NULL;
+}
+
+/* A failure: Error 0085 and the traceback in the results pane, the line
+ * marked in the gutter; clicking the frame opens the editor there; fixed
+ * and run again with Ctrl+Return, the mark goes and the table shows. */
+static void
+test_traceback_opens_line (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  RetortResultsPane *results = find_descendant (fixture->window, RETORT_TYPE_RESULTS_PANE);
+  RetortTableView *table_view;
+  RetortTable *table;
+
+  SKIP_WITHOUT_XDOTOOL ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
+  wait_for_state (fixture, fixture->script, RETORT_MODULE_STATE_FAILED);
+  wait_for_idle ();
+  g_assert_cmpint (retort_script_editor_get_run_error_line (fixture->editor), ==, 4);
+
+  /* Away from line 4 first, then the link brings the cursor there. */
+  set_buffer (fixture, FAILING_SCRIPT);
+  g_assert_cmpint (retort_script_editor_get_cursor_line (fixture->editor), ==, 1);
+  click_script_frame (fixture);
+  g_assert_true (wait_until_seconds (cursor_on_line, fixture, 5));
+
+  /* Fixed, and run with Ctrl+Return from the editor: only this module and
+   * what it needs (from the cache). */
+  set_buffer (fixture,
+              "def azureml_main(dataframe1=None, dataframe2=None):\n"
+              "    dataframe1['bmi'] = dataframe1['age'] / 2\n"
+              "    return dataframe1,\n");
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->view));
+  wait_for_idle ();
+  xdotool ("key", "ctrl+Return", NULL);
+  wait_for_state (fixture, fixture->script, RETORT_MODULE_STATE_FINISHED);
+  wait_for_idle ();
+  g_assert_cmpint (retort_script_editor_get_run_error_line (fixture->editor), ==, 0);
+  /* Ctrl+Return did not type a new line. */
+  g_assert_cmpint (gtk_text_buffer_get_line_count (fixture->buffer), ==, 4);
+
+  /* The results pane shows the new output's table. */
+  g_assert_true (wait_until_seconds (table_shown, fixture, 10));
+  table_view = find_descendant (results, RETORT_TYPE_TABLE_VIEW);
+  table = retort_table_view_get_table (table_view);
+  g_assert_cmpint (retort_table_get_n_rows (table), ==, 2);
+  g_assert_cmpint (retort_table_find_column (table, "bmi"), ==, 3);
+  {
+    LabelWait wait = { GTK_WIDGET (table_view), "20.5" };
+
+    g_assert_true (wait_until_seconds (label_shown, &wait, 10));
+  }
+}
+
+#define CONSOLE_SCRIPT \
+  "import sys\n" \
+  "import matplotlib\n" \
+  "matplotlib.use('Agg')\n" \
+  "import matplotlib.pyplot as plt\n" \
+  "\n" \
+  "def azureml_main(dataframe1=None, dataframe2=None):\n" \
+  "    print('rows:', len(dataframe1))\n" \
+  "    print('careful', file=sys.stderr)\n" \
+  "    plt.figure(figsize=(4, 3), dpi=50)\n" \
+  "    plt.plot(dataframe1['age'])\n" \
+  "    return dataframe1,\n"
+
+static gboolean
+device_filled (gpointer data)
+{
+  RetortPythonDeviceView *device = data;
+  g_autofree char *console =
+    retort_console_view_dup_text (retort_python_device_view_get_console (device));
+
+  return console != NULL && strstr (console, "careful") != NULL
+         && retort_image_gallery_get_n_images (retort_python_device_view_get_gallery (device)) == 1;
+}
+
+/* The Python Device tab: console output and the figure. */
+static void
+test_python_device (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  RetortResultsPane *results = find_descendant (fixture->window, RETORT_TYPE_RESULTS_PANE);
+  RetortPythonDeviceView *device = find_descendant (results, RETORT_TYPE_PYTHON_DEVICE_VIEW);
+  g_autofree char *console = NULL;
+  GdkTexture *texture;
+
+  g_assert_nonnull (device);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
+  wait_for_state (fixture, fixture->script, RETORT_MODULE_STATE_FINISHED);
+  g_assert_true (wait_until_seconds (device_filled, device, 10));
+
+  console = retort_console_view_dup_text (retort_python_device_view_get_console (device));
+  g_assert_nonnull (strstr (console, "rows: 2"));
+  texture = retort_image_gallery_get_texture (retort_python_device_view_get_gallery (device), 0);
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 200);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 150);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache_dir = NULL;
+  g_autofree char *rm = NULL;
+  int status;
+
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+
+  /* A cache of our own, so every run really runs. */
+  tmp_dir = g_dir_make_tmp ("retort-test-editor-XXXXXX", NULL);
+  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display (run the 'gui' suite under xvfb-run)\n");
+      return 0;
+    }
+
+  app = retort_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("Could not register the application: %s", error->message);
+
+  g_test_add ("/script-editor/typing", Fixture, NULL,
+              fixture_set_up, test_typing, fixture_tear_down);
+  g_test_add ("/script-editor/syntax-check", Fixture, NULL,
+              fixture_set_up, test_syntax_check, fixture_tear_down);
+  g_test_add ("/script-editor/completion-offers-columns", Fixture, NULL,
+              fixture_set_up, test_completion_offers_columns, fixture_tear_down);
+  g_test_add ("/script-editor/completion-from-runner", Fixture, NULL,
+              fixture_set_up, test_completion_from_runner, fixture_tear_down);
+  g_test_add ("/script-editor/traceback-opens-line", Fixture, FAILING_SCRIPT,
+              fixture_set_up, test_traceback_opens_line, fixture_tear_down);
+  g_test_add ("/script-editor/python-device", Fixture, CONSOLE_SCRIPT,
+              fixture_set_up, test_python_device, fixture_tear_down);
+
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+  g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+  g_free (tmp_dir);
+
+  return status;
+}
