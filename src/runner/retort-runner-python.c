@@ -195,14 +195,14 @@ retort_runner_python_language (const char *request_json)
 }
 
 gboolean
-retort_runner_python_warm_up (void)
+retort_runner_python_warm_up (int request_fd)
 {
   PyObject *more;
   gboolean again;
 
   g_return_val_if_fail (language != NULL, FALSE);
 
-  more = PyObject_CallMethod (language, "warm_up", NULL);
+  more = PyObject_CallMethod (language, "warm_up", "i", request_fd);
   if (more == NULL)
     {
       PyErr_Print ();

@@ -29,8 +29,9 @@ char       *retort_runner_python_run         (const char  *request_json);
 char       *retort_runner_python_language    (const char  *request_json);
 
 /* In the server process, while it is idle: one step of preparing the
- * completion engine (parsing the libraries' stubs), which may take a
- * second or two. Returns TRUE while there are more steps. */
-gboolean    retort_runner_python_warm_up     (void);
+ * completion engine (parsing the libraries' stubs, a second or two), cut
+ * short as soon as @request_fd has something to read. Returns TRUE while
+ * there are more steps. */
+gboolean    retort_runner_python_warm_up     (int          request_fd);
 
 G_END_DECLS

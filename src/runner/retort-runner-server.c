@@ -651,11 +651,11 @@ retort_runner_server_run (int      in_fd,
       if (ready < 0)
         continue;
 
-      /* Idle for a while: prepare the completion engine, one step at a
-       * time, so that a request waits at most for one step. */
+      /* Idle for a while: prepare the completion engine. A request
+       * interrupts it at once. */
       if (ready == 0 && server.run == NULL && server.warming_up)
         {
-          server.warming_up = retort_runner_python_warm_up ();
+          server.warming_up = retort_runner_python_warm_up (in_fd);
           continue;
         }
 

@@ -21,6 +21,7 @@ import json
 import keyword
 import os
 import re
+import select
 import signal
 import sys
 import time
@@ -69,6 +70,10 @@ _warm_up_steps = [
 
 
 class _OutOfTime(Exception):
+    pass
+
+
+class _Interrupted(Exception):
     pass
 
 
@@ -340,17 +345,35 @@ def _jedi_items(source, line, column, filename):
     return items
 
 
-def warm_up():
+def warm_up(request_fd=-1):
     """One step of preparing jedi while the server is idle. Returns True
-    while there are more."""
+    while there are more. A request arriving on @request_fd interrupts the
+    step (it is tried again later; what jedi parsed meanwhile stays
+    cached), so warming up never makes a request wait."""
     if not _warm_up_steps or not _use_jedi():
         return False
-    source, line, column = _warm_up_steps.pop(0)
+    source, line, column = _warm_up_steps[0]
     started = time.monotonic()
+
+    def look_for_requests(signum, frame):
+        if time.monotonic() - started > WARM_UP_BUDGET_S:
+            raise _OutOfTime()
+        if request_fd >= 0 and select.select([request_fd], [], [], 0)[0]:
+            raise _Interrupted()
+
+    previous = signal.signal(signal.SIGALRM, look_for_requests)
+    signal.setitimer(signal.ITIMER_REAL, 0.01, 0.01)
     try:
-        _with_budget(WARM_UP_BUDGET_S, _jedi_items, source, line, column + 1, "warm-up.py")
-    except BaseException as exc:
+        _jedi_items(source, line, column + 1, "warm-up.py")
+        _warm_up_steps.pop(0)
+    except _Interrupted:
+        pass
+    except BaseException as exc:  # out of time, or broken: not again
         print("retort-runner: warming jedi up failed: %s" % type(exc).__name__, file=sys.stderr)
+        _warm_up_steps.pop(0)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     if os.environ.get("RETORT_RUNNER_DEBUG_LANGUAGE"):
         print("retort-runner: warm-up step took %.0f ms" % ((time.monotonic() - started) * 1000),
               file=sys.stderr)
