@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "retort-language-items.h"
 #include "retort-python-runner.h"
 #include "retort-script-bundle.h"
 #include "retort-script-result-private.h"
@@ -126,7 +127,8 @@ struct _RetortPythonRunner
   RunnerProcess           *process;
   GQueue                   pending;   /* GTask */
   GTask                   *current;
-  guint                    next_id;
+  guint                    next_id;   /* runs and queries share the ids */
+  GHashTable              *queries;   /* id -> GTask (owned): sent, not yet answered */
 };
 
 G_DEFINE_FINAL_TYPE (RetortPythonRunner, retort_python_runner, G_TYPE_OBJECT)
@@ -155,6 +157,11 @@ static void process_send     (RunnerProcess      *proc,
                               JsonBuilder        *builder);
 static void read_next_header (RunnerProcess      *proc);
 static void op_cleanup       (GTask              *task);
+static void queries_fail     (RetortPythonRunner *self,
+                              const char         *reason,
+                              const char         *tail);
+static gboolean query_answer (RetortPythonRunner *self,
+                              JsonObject         *event);
 
 /* Process ---------------------------------------------------------------- */
 
@@ -1573,6 +1580,10 @@ dispatch (RunnerProcess *proc,
       return;
     }
 
+  /* Answers to check and complete come between a run's events. */
+  if (query_answer (self, message))
+    return;
+
   task = self->current;
   op = task != NULL ? g_task_get_task_data (task) : NULL;
   if (op == NULL || op->state != OP_SENT || event_int (message, "id", -1) != op->id)
@@ -1708,6 +1719,7 @@ process_fail (RunnerProcess *proc,
     return;
 
   g_clear_pointer (&self->process, process_unref);
+  queries_fail (self, reason, tail);
 
   task = self->current;
   op = task != NULL ? g_task_get_task_data (task) : NULL;
@@ -1811,6 +1823,247 @@ advance (RetortPythonRunner *self)
     send_run (self, self->current);
 }
 
+/* Language services ------------------------------------------------------- */
+
+/* A `check` or `complete` request; the task data of the caller's GTask.
+ * Unlike runs, queries do not wait for each other: the runner answers them
+ * in its server process, between and during runs, in the order sent. */
+typedef struct
+{
+  guint    id;
+  gboolean is_check;
+  GSource *cancel_source;
+} Query;
+
+static void
+query_free (Query *query)
+{
+  if (query->cancel_source != NULL)
+    {
+      g_source_destroy (query->cancel_source);
+      g_source_unref (query->cancel_source);
+    }
+  g_free (query);
+}
+
+/* Settles @task, which the caller of this function owns (it is no longer in
+ * self->queries). */
+static void
+query_return (GTask     *task,
+              GPtrArray *items,
+              GError    *error)
+{
+  Query *query = g_task_get_task_data (task);
+
+  if (query->cancel_source != NULL)
+    {
+      g_source_destroy (query->cancel_source);
+      g_clear_pointer (&query->cancel_source, g_source_unref);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* The caller gets G_IO_ERROR_CANCELLED at once; the answer, when it comes,
+ * finds no query and is dropped. */
+static gboolean
+query_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  RetortPythonRunner *self = g_task_get_source_object (task);
+  Query *query = g_task_get_task_data (task);
+  gpointer key = GUINT_TO_POINTER (query->id);
+  GTask *owned;
+
+  g_clear_pointer (&query->cancel_source, g_source_unref);
+  if (!g_hash_table_steal_extended (self->queries, key, NULL, (gpointer *) &owned))
+    return G_SOURCE_REMOVE;
+  g_task_return_new_error (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The request to the Python runner was cancelled"));
+  g_object_unref (owned);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every query sent to a runner process that failed fails with it. */
+static void
+queries_fail (RetortPythonRunner *self,
+              const char         *reason,
+              const char         *tail)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->queries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_ptr_array_add (tasks, value);
+      g_hash_table_iter_steal (&iter);
+    }
+  for (guint i = 0; i < tasks->len; i++)
+    query_return (g_ptr_array_index (tasks, i), NULL,
+                  g_error_new (RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                               _("The Python runner stopped unexpectedly: %s%s%s"),
+                               reason, tail[0] != '\0' ? "\n" : "", tail));
+}
+
+static int
+member_int (JsonObject *object,
+            const char *name,
+            int         fallback)
+{
+  gint64 value = event_int (object, name, fallback);
+
+  return (int) CLAMP (value, 0, G_MAXINT);
+}
+
+static GPtrArray *
+parse_issues (JsonObject *event)
+{
+  JsonNode *node = json_object_get_member (event, "errors");
+  JsonArray *errors = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  GPtrArray *issues = g_ptr_array_new_with_free_func ((GDestroyNotify) retort_syntax_issue_free);
+
+  for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
+    {
+      JsonNode *element = json_array_get_element (errors, i);
+      JsonObject *error;
+      int line, column;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      error = json_node_get_object (element);
+      line = MAX (member_int (error, "line", 1), 1);
+      column = MAX (member_int (error, "column", 1), 1);
+      g_ptr_array_add (issues,
+                       retort_syntax_issue_new (line, column,
+                                                member_int (error, "end_line", line),
+                                                member_int (error, "end_column", column + 1),
+                                                event_string (error, "message"),
+                                                g_strcmp0 (event_string (error, "severity"),
+                                                           "warning") == 0));
+    }
+  return issues;
+}
+
+static GPtrArray *
+parse_completions (JsonObject *event)
+{
+  JsonNode *node = json_object_get_member (event, "items");
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) retort_completion_item_free);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item;
+      const char *text;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      item = json_node_get_object (element);
+      text = event_string (item, "text");
+      if (text == NULL || *text == '\0')
+        continue;
+      g_ptr_array_add (items, retort_completion_item_new (text, event_string (item, "kind"),
+                                                         event_string (item, "detail")));
+    }
+  return items;
+}
+
+/* Returns TRUE when @event answered a query (or one given up). */
+static gboolean
+query_answer (RetortPythonRunner *self,
+              JsonObject         *event)
+{
+  const char *type = event_string (event, "type");
+  gint64 id = event_int (event, "id", -1);
+  gboolean answer = g_strcmp0 (type, "checked") == 0 || g_strcmp0 (type, "completions") == 0;
+  GTask *task;
+  Query *query;
+
+  if (id < 0 || id > G_MAXUINT)
+    return answer;
+  if (!g_hash_table_steal_extended (self->queries, GUINT_TO_POINTER ((guint) id), NULL,
+                                    (gpointer *) &task))
+    return answer;  /* cancelled: dropped */
+
+  query = g_task_get_task_data (task);
+  if (g_strcmp0 (type, query->is_check ? "checked" : "completions") == 0)
+    query_return (task, query->is_check ? parse_issues (event) : parse_completions (event), NULL);
+  else
+    {
+      const char *text = event_string (event, "text");
+
+      query_return (task, NULL,
+                    g_error_new (RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                                 _("The Python runner could not answer: %s"),
+                                 text != NULL ? text : type != NULL ? type : "?"));
+    }
+  g_object_unref (task);
+  return TRUE;
+}
+
+/* Sends a query now: before the runner's hello the request waits in the
+ * pipe (the runner reads it once it is ready), like a run's. */
+static void
+query_start (RetortPythonRunner *self,
+             GTask              *task,
+             JsonBuilder        *builder)
+{
+  Query *query = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (!ensure_session_dir (self, &error))
+    {
+      g_task_return_new_error (task, RETORT_PYTHON_ERROR, RETORT_PYTHON_ERROR_RUNNER,
+                               _("Cannot create a directory for Python runs: %s"),
+                               error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  g_hash_table_insert (self->queries, GUINT_TO_POINTER (query->id), task);
+  if (cancellable != NULL)
+    {
+      query->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (query->cancel_source,
+                             (GSourceFunc) (void (*) (void)) query_cancelled_cb, task, NULL);
+      g_source_attach (query->cancel_source, g_task_get_context (task));
+    }
+
+  ensure_process (self);
+  if (self->process != NULL)
+    process_send (self->process, builder);
+}
+
+static GTask *
+query_new (RetortPythonRunner  *self,
+           gboolean             is_check,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Query *query = g_new0 (Query, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  query->id = ++self->next_id;
+  query->is_check = is_check;
+  g_task_set_task_data (task, query, (GDestroyNotify) query_free);
+  return task;
+}
+
 /* GObject ------------------------------------------------------------------ */
 
 static void
@@ -1848,6 +2101,8 @@ retort_python_runner_finalize (GObject *object)
   g_free (self->program);
   g_free (self->sandbox_program);
   g_free (self->font_cache);
+  /* Queries hold a reference to the runner: none is left here. */
+  g_hash_table_unref (self->queries);
 
   G_OBJECT_CLASS (retort_python_runner_parent_class)->finalize (object);
 }
@@ -1956,6 +2211,7 @@ retort_python_runner_init (RetortPythonRunner *self)
   self->program = find_runner_program ();
   self->sandbox_enabled = TRUE;
   g_queue_init (&self->pending);
+  self->queries = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 RetortPythonRunner *
@@ -2079,6 +2335,99 @@ retort_python_runner_run_finish (RetortPythonRunner  *self,
   g_return_val_if_fail (RETORT_IS_PYTHON_RUNNER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == retort_python_runner_run_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+retort_python_runner_check_async (RetortPythonRunner  *self,
+                                  const char          *source,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GTask *task;
+
+  g_return_if_fail (RETORT_IS_PYTHON_RUNNER (self));
+  g_return_if_fail (source != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = query_new (self, TRUE, retort_python_runner_check_async, cancellable, callback,
+                    user_data);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "check");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, ((Query *) g_task_get_task_data (task))->id);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, source);
+  json_builder_set_member_name (builder, "filename");
+  json_builder_add_string_value (builder, "script.py");
+  json_builder_end_object (builder);
+
+  query_start (self, task, builder);
+}
+
+GPtrArray *
+retort_python_runner_check_finish (RetortPythonRunner  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (RETORT_IS_PYTHON_RUNNER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == retort_python_runner_check_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+retort_python_runner_complete_async (RetortPythonRunner  *self,
+                                     const char          *source,
+                                     int                  line,
+                                     int                  column,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GTask *task;
+
+  g_return_if_fail (RETORT_IS_PYTHON_RUNNER (self));
+  g_return_if_fail (source != NULL);
+  g_return_if_fail (line >= 1 && column >= 1);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = query_new (self, FALSE, retort_python_runner_complete_async, cancellable, callback,
+                    user_data);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "complete");
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, ((Query *) g_task_get_task_data (task))->id);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, source);
+  json_builder_set_member_name (builder, "line");
+  json_builder_add_int_value (builder, line);
+  json_builder_set_member_name (builder, "column");
+  json_builder_add_int_value (builder, column);
+  json_builder_end_object (builder);
+
+  query_start (self, task, builder);
+}
+
+GPtrArray *
+retort_python_runner_complete_finish (RetortPythonRunner  *self,
+                                      GAsyncResult        *result,
+                                      GError             **error)
+{
+  g_return_val_if_fail (RETORT_IS_PYTHON_RUNNER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == retort_python_runner_complete_async,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);

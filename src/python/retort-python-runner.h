@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "retort-language-items.h"
 #include "retort-python-sandbox.h"
 #include "retort-script-job.h"
 #include "retort-script-result.h"
@@ -53,6 +54,42 @@ void                retort_python_runner_run_async          (RetortPythonRunner 
                                                              GAsyncReadyCallback   callback,
                                                              gpointer              user_data);
 RetortScriptResult *retort_python_runner_run_finish         (RetortPythonRunner   *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
+/* Language services for the script editor, computed by the runner (the
+ * GUI never loads Python): @source is compiled or parsed there, never run.
+ * They are answered while a run is going on too, quickly (well under a
+ * second), and do not wait for runs or for each other; before the runner
+ * has started they wait for it (and start it). A cancelled request
+ * completes at once with G_IO_ERROR_CANCELLED, and its late answer is
+ * dropped.
+ *
+ * check: _finish() returns the issues of @source, a GPtrArray of
+ * RetortSyntaxIssue (transfer full; empty when it compiles), or NULL with
+ * @error when the runner could not answer. */
+void                retort_python_runner_check_async        (RetortPythonRunner   *self,
+                                                             const char           *source,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+GPtrArray          *retort_python_runner_check_finish       (RetortPythonRunner   *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
+/* complete: what may go at @line, @column of @source (both 1-based, in
+ * characters; the cursor is before the character at @column), a
+ * GPtrArray of RetortCompletionItem (transfer full; at most 200, maybe
+ * empty), best first. Column names of the connected inputs are not the
+ * runner's business: the editor adds them itself. */
+void                retort_python_runner_complete_async     (RetortPythonRunner   *self,
+                                                             const char           *source,
+                                                             int                   line,
+                                                             int                   column,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+GPtrArray          *retort_python_runner_complete_finish    (RetortPythonRunner   *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);
 

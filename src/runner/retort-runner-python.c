@@ -15,6 +15,7 @@
 #define RESOURCE_PREFIX "/io/github/retort/Retort/runner/"
 
 static PyObject *harness;
+static PyObject *language;
 
 static void
 set_error_from_python (GError     **error,
@@ -128,6 +129,10 @@ retort_runner_python_start (GError **error)
   if (harness == NULL)
     return NULL;
 
+  language = load_resource_module ("retort_language", error);
+  if (language == NULL)
+    return NULL;
+
   versions = PyObject_CallMethod (harness, "prepare", NULL);
   if (versions == NULL || !PyUnicode_Check (versions))
     {
@@ -170,4 +175,40 @@ retort_runner_python_run (const char *request_json)
     PyErr_Print ();
   Py_XDECREF (answer);
   return text;
+}
+
+char *
+retort_runner_python_language (const char *request_json)
+{
+  PyObject *answer;
+  char *text = NULL;
+
+  g_return_val_if_fail (language != NULL, NULL);
+
+  answer = PyObject_CallMethod (language, "answer", "s", request_json);
+  if (answer != NULL && PyUnicode_Check (answer))
+    text = g_strdup (PyUnicode_AsUTF8 (answer));
+  else
+    PyErr_Print ();
+  Py_XDECREF (answer);
+  return text;
+}
+
+gboolean
+retort_runner_python_warm_up (int request_fd)
+{
+  PyObject *more;
+  gboolean again;
+
+  g_return_val_if_fail (language != NULL, FALSE);
+
+  more = PyObject_CallMethod (language, "warm_up", "i", request_fd);
+  if (more == NULL)
+    {
+      PyErr_Print ();
+      return FALSE;
+    }
+  again = PyObject_IsTrue (more) == 1;
+  Py_DECREF (more);
+  return again;
 }

@@ -21,4 +21,17 @@ void        retort_runner_python_after_fork  (gboolean     in_child);
  * failed (the traceback went to stderr). */
 char       *retort_runner_python_run         (const char  *request_json);
 
+/* In the server process: the answer to a `check` or `complete` request
+ * (the JSON of a `checked`, `completions` or `error` event, with the
+ * request's "id"), or NULL when the language service itself failed. The
+ * source is compiled or parsed, never run; the answer comes within about
+ * half a second (doc/runner-protocol.md, Language services). */
+char       *retort_runner_python_language    (const char  *request_json);
+
+/* In the server process, while it is idle: one step of preparing the
+ * completion engine (parsing the libraries' stubs, a second or two), cut
+ * short as soon as @request_fd has something to read. Returns TRUE while
+ * there are more steps. */
+gboolean    retort_runner_python_warm_up     (int          request_fd);
+
 G_END_DECLS

@@ -13,11 +13,15 @@
 #include "retort-fd-passing.h"
 #include "retort-runner-child.h"
 #include "retort-runner-protocol.h"
+#include "retort-runner-python.h"
 #include "retort-runner-server.h"
 
 #define DEFAULT_CONSOLE_LIMIT (1024 * 1024)
 /* Without a pidfd the loop looks for the child's exit this often. */
 #define REAP_INTERVAL_MS 10
+/* How long the server must have been idle before it warms the completion
+ * engine up (a step may take a second or two). */
+#define WARM_UP_IDLE_MS 200
 
 typedef enum
 {
@@ -49,6 +53,7 @@ typedef struct
   RetortRunnerReader *reader;
   Run                *run;
   GError             *send_error;   /* the first failure to reach the client */
+  gboolean            warming_up;   /* steps of retort_runner_python_warm_up() remain */
 } Server;
 
 static void
@@ -501,6 +506,33 @@ start_run (Server     *server,
   send_event (server, started);
 }
 
+/* `check` and `complete` are answered here, in the server, between runs
+ * and during one: the run child is busy with the script. The source is
+ * compiled or parsed, never run, and the answer is quick (see
+ * retort_language.py for the time budget). */
+static void
+answer_language_request (Server     *server,
+                         JsonObject *request,
+                         gint64      id)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), request);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *request_json = json_to_string (node, FALSE);
+  g_autofree char *answer = retort_runner_python_language (request_json);
+  JsonNode *root;
+
+  if (answer == NULL
+      || !json_parser_load_from_data (parser, answer, -1, NULL)
+      || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      send_error (server, TRUE, id, "internal",
+                  "the language service failed (the traceback is on the runner's stderr)");
+      return;
+    }
+  send_event (server, json_node_get_object (root));
+}
+
 /* Returns FALSE when the client asked the server to stop. */
 static gboolean
 handle_request (Server     *server,
@@ -520,6 +552,17 @@ handle_request (Server     *server,
         send_error (server, FALSE, 0, "protocol", "a run needs an integer \"id\"");
       else
         start_run (server, request, id);
+    }
+  else if (g_str_equal (type, "check") || g_str_equal (type, "complete"))
+    {
+      if (!has_id || get_int (request, "id", -1) != get_int (request, "id", 0))
+        {
+          g_autofree char *text = g_strdup_printf ("a %s needs an integer \"id\"", type);
+
+          send_error (server, FALSE, 0, "protocol", text);
+        }
+      else
+        answer_language_request (server, request, id);
     }
   else if (g_str_equal (type, "cancel"))
     {
@@ -552,7 +595,7 @@ poll_timeout (Server *server)
   int timeout = -1;
 
   if (run == NULL)
-    return -1;
+    return server->warming_up ? WARM_UP_IDLE_MS : -1;
   if (run->deadline_us > 0 && run->stop == STOP_NONE)
     {
       gint64 left = (run->deadline_us - g_get_monotonic_time () + 999) / 1000;
@@ -571,7 +614,7 @@ retort_runner_server_run (int      in_fd,
                           GError **error)
 {
   g_autoptr(RetortRunnerReader) reader = retort_runner_reader_new ();
-  Server server = { in_fd, out_fd, fd_channel, reader, NULL, NULL };
+  Server server = { in_fd, out_fd, fd_channel, reader, NULL, NULL, TRUE };
   gboolean serving = TRUE;
 
   while (serving && server.send_error == NULL)
@@ -607,6 +650,14 @@ retort_runner_server_run (int      in_fd,
         }
       if (ready < 0)
         continue;
+
+      /* Idle for a while: prepare the completion engine. A request
+       * interrupts it at once. */
+      if (ready == 0 && server.run == NULL && server.warming_up)
+        {
+          server.warming_up = retort_runner_python_warm_up (in_fd);
+          continue;
+        }
 
       if (server.run != NULL)
         {

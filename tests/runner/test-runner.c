@@ -890,6 +890,106 @@ spawn_runner (GSubprocessFlags   flags,
   return process;
 }
 
+
+/* Sends a language request and returns its answer (nothing else is going
+ * on: no run is active). */
+static JsonObject *
+ask (JsonObject *request)
+{
+  send_request (request);
+  return receive_event ();
+}
+
+static JsonObject *
+new_request (const char *type,
+             gint64      id,
+             const char *source)
+{
+  JsonObject *request = json_object_new ();
+
+  json_object_set_string_member (request, "type", type);
+  json_object_set_int_member (request, "id", id);
+  if (source != NULL)
+    json_object_set_string_member (request, "source", source);
+  return request;
+}
+
+static void
+test_language_services (void)
+{
+  g_autoptr(JsonObject) check = new_request ("check", 901, "x = 1\nif x\n    pass\n");
+  g_autoptr(JsonObject) complete = new_request ("complete", 902, "import numpy as np\nnp.ar");
+  g_autoptr(JsonObject) checked = NULL;
+  g_autoptr(JsonObject) completions = NULL;
+  JsonObject *issue;
+  JsonArray *items;
+  gboolean found = FALSE;
+
+  checked = ask (check);
+  g_assert_cmpstr (json_object_get_string_member (checked, "type"), ==, "checked");
+  g_assert_cmpint (json_object_get_int_member (checked, "id"), ==, 901);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (checked, "errors")), ==, 1);
+  issue = json_array_get_object_element (json_object_get_array_member (checked, "errors"), 0);
+  g_assert_cmpint (json_object_get_int_member (issue, "line"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (issue, "column"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (issue, "message"), ==, "expected ':'");
+  g_assert_cmpstr (json_object_get_string_member (issue, "severity"), ==, "error");
+
+  json_object_set_int_member (complete, "line", 2);
+  json_object_set_int_member (complete, "column", 6);
+  completions = ask (complete);
+  g_assert_cmpstr (json_object_get_string_member (completions, "type"), ==, "completions");
+  g_assert_cmpint (json_object_get_int_member (completions, "id"), ==, 902);
+  items = json_object_get_array_member (completions, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    found |= g_str_equal (json_object_get_string_member (json_array_get_object_element (items, i),
+                                                         "text"), "arange");
+  g_assert_true (found);
+  assert_runner_still_works ();
+}
+
+/* Missing fields and wrong types are protocol errors; the runner goes on. */
+static void
+test_language_garbage (void)
+{
+  struct { const char *type; const char *json; } cases[] = {
+    { "check", "{\"type\": \"check\", \"id\": 1}" },
+    { "check", "{\"type\": \"check\", \"id\": 1, \"source\": 5}" },
+    { "check", "{\"type\": \"check\", \"id\": 1, \"source\": \"x\", \"filename\": []}" },
+    { "complete", "{\"type\": \"complete\", \"id\": 1, \"source\": \"x\"}" },
+    { "complete", "{\"type\": \"complete\", \"id\": 1, \"source\": \"x\", \"line\": \"1\", \"column\": 1}" },
+    { "complete", "{\"type\": \"complete\", \"id\": 1, \"source\": \"x\", \"line\": 1, \"column\": true}" },
+    { "complete", "{\"type\": \"complete\", \"id\": 1, \"source\": \"x\", \"line\": 1, \"column\": 1, \"extra_names\": [1]}" },
+    { "check", "{\"type\": \"check\", \"source\": \"x\"}" },
+    { "complete", "{\"type\": \"complete\", \"id\": \"7\", \"source\": \"x\", \"line\": 1, \"column\": 1}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonObject) answer = NULL;
+      g_autoptr(GError) error = NULL;
+
+      json_parser_load_from_data (parser, cases[i].json, -1, &error);
+      g_assert_no_error (error);
+      answer = ask (json_node_get_object (json_parser_get_root (parser)));
+      g_assert_cmpstr (json_object_get_string_member (answer, "type"), ==, "error");
+      g_assert_cmpstr (json_object_get_string_member (answer, "kind"), ==, "protocol");
+    }
+
+  /* Out-of-range positions are the nearest ones, not errors. */
+  {
+    g_autoptr(JsonObject) complete = new_request ("complete", 903, "pri");
+    g_autoptr(JsonObject) answer = NULL;
+
+    json_object_set_int_member (complete, "line", 40);
+    json_object_set_int_member (complete, "column", 99);
+    answer = ask (complete);
+    g_assert_cmpstr (json_object_get_string_member (answer, "type"), ==, "completions");
+  }
+  assert_runner_still_works ();
+}
+
 static void
 test_shutdown_kills_run (void)
 {
@@ -1067,6 +1167,8 @@ main (int   argc,
   g_test_add_func ("/runner/bundle", test_bundle);
   g_test_add_func ("/runner/random-differs", test_random_differs);
   g_test_add_func ("/runner/protocol-errors", test_protocol_errors);
+  g_test_add_func ("/runner/language-services", test_language_services);
+  g_test_add_func ("/runner/language-garbage", test_language_garbage);
   g_test_add_func ("/runner/shutdown-kills-run", test_shutdown_kills_run);
   g_test_add_func ("/runner/font-cache", test_font_cache);
   g_test_add_func ("/runner/shutdown-on-eof", test_shutdown_on_eof);
