@@ -262,7 +262,8 @@ sorter_changed_cb (GtkSorter       *sorter,
     return;
 
   self->probed_column = G_MAXUINT;
-  ordering = gtk_sorter_compare (sorter, self, self);
+  /* Two distinct items: gtk_sorter_compare() answers "equal" for one item twice. */
+  ordering = gtk_sorter_compare (sorter, self, self->rows);
   if (ordering == GTK_ORDERING_EQUAL)
     self->probed_column = G_MAXUINT;
 
@@ -692,8 +693,14 @@ retort_table_view_dispose (GObject *object)
 {
   RetortTableView *self = RETORT_TABLE_VIEW (object);
 
-  cancel_sort (self);
+  /* Not cancel_sort(): dispose may run again after the template is gone. */
+  g_cancellable_cancel (self->sort_cancellable);
+  g_clear_object (&self->sort_cancellable);
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
+  /* Columns go with the column view, and its sorter says so: nobody listens now. */
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_column_view_get_sorter (self->column_view),
+                                          sorter_changed_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_TABLE_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
