@@ -277,7 +277,7 @@ main (int   argc,
   }
   g_assert (canvas != NULL && loop.results != NULL);
   loop.scheduler = retort_canvas_get_scheduler (canvas);
-  python = retort_experiment_get_module (retort_canvas_get_experiment (canvas),
+  python = retort_experiment_find_module (retort_canvas_get_experiment (canvas),
                                          retort_module_get_id (python));
   loop.module_id = retort_module_get_id (python);
   loop.editor = retort_window_open_script (loop.window, python, 0);

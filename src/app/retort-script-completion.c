@@ -109,7 +109,9 @@ filtered (GListStore *store,
   gtk_string_filter_set_ignore_case (filter, TRUE);
   gtk_string_filter_set_search (filter, word);
 
-  return G_LIST_MODEL (gtk_filter_list_model_new (G_LIST_MODEL (store), GTK_FILTER (filter)));
+  /* The model takes both. */
+  return G_LIST_MODEL (gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (store)),
+                                                  GTK_FILTER (filter)));
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "retort-python-indenter.h"
 #include "retort-script-completion.h"
 #include "retort-script-editor.h"
 
@@ -808,6 +809,11 @@ build_view (RetortScriptEditor *self)
   gtk_source_view_set_show_line_marks (self->view, TRUE);
   gtk_source_view_set_highlight_current_line (self->view, TRUE);
   gtk_source_view_set_auto_indent (self->view, TRUE);
+  {
+    g_autoptr(GtkSourceIndenter) indenter = retort_python_indenter_new ();
+
+    gtk_source_view_set_indenter (self->view, indenter);
+  }
   gtk_source_view_set_indent_on_tab (self->view, TRUE);
   gtk_source_view_set_tab_width (self->view, 4);
   gtk_source_view_set_indent_width (self->view, 4);

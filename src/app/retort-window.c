@@ -260,6 +260,18 @@ is_experiment_file (GFile *file)
 }
 
 static gboolean
+module_has_script (RetortModule *module)
+{
+  const RetortModuleKind *kind = retort_module_get_kind (module);
+
+  for (guint i = 0; i < kind->n_params; i++)
+    if (kind->params[i].type == RETORT_PARAM_SCRIPT)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
 retort_window_is_running (RetortWindow *self)
 {
   return self->run_cancellable != NULL;
@@ -336,17 +348,6 @@ retort_window_update_experiment_title (RetortWindow *self)
 
 /* Script tabs */
 
-static gboolean
-module_has_script (RetortModule *module)
-{
-  const RetortModuleKind *kind = retort_module_get_kind (module);
-
-  for (guint i = 0; i < kind->n_params; i++)
-    if (kind->params[i].type == RETORT_PARAM_SCRIPT)
-      return TRUE;
-
-  return FALSE;
-}
 
 static RetortScriptEditor *
 page_get_editor (AdwTabPage *page)
@@ -387,7 +388,7 @@ retort_window_close_stale_scripts (RetortWindow *self)
         continue;
       module = retort_script_editor_get_module (editor);
       if (self->experiment == NULL
-          || retort_experiment_get_module (self->experiment, retort_module_get_id (module)) != module)
+          || retort_experiment_find_module (self->experiment, retort_module_get_id (module)) != module)
         adw_tab_view_close_page (self->tab_view, page);
     }
 }
@@ -454,6 +455,15 @@ retort_window_open_script (RetortWindow *self,
     gtk_widget_grab_focus (GTK_WIDGET (editor));
 
   return editor;
+}
+
+static void
+results_line_activated_cb (RetortWindow *self,
+                           RetortModule *module,
+                           int           line)
+{
+  if (module_has_script (module))
+    retort_window_open_script (self, module, line);
 }
 
 static gboolean

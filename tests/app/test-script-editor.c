@@ -119,8 +119,8 @@ fixture_set_up (Fixture       *fixture,
 
   canvas = find_descendant (fixture->window, RETORT_TYPE_CANVAS);
   fixture->experiment = retort_canvas_get_experiment (canvas);
-  fixture->data = retort_experiment_get_module (fixture->experiment, retort_module_get_id (data));
-  fixture->script = retort_experiment_get_module (fixture->experiment,
+  fixture->data = retort_experiment_find_module (fixture->experiment, retort_module_get_id (data));
+  fixture->script = retort_experiment_find_module (fixture->experiment,
                                                   retort_module_get_id (python));
 
   fixture->editor = retort_window_open_script (fixture->window, fixture->script, 0);
