@@ -392,7 +392,7 @@ test_copy (void)
   gtk_selection_model_select_item (selection, 0, TRUE);
   gtk_selection_model_select_item (selection, 2, FALSE);
 
-  /* ...and Ctrl+C, as a key press on the focused view, copies them in that order. */
+  /* ...and the action Ctrl+C is bound to copies them in that order. */
   gtk_widget_grab_focus (GTK_WIDGET (column_view));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "table.copy", NULL));
   copied = read_clipboard (GTK_WIDGET (view));
