@@ -31,7 +31,9 @@ static const struct {
   { "win.open", { "<Primary>o", NULL } },
   { "win.save", { "<Primary>s", NULL } },
   { "win.save-as", { "<Primary><Shift>s", NULL } },
-  { "win.run", { "F5", "<Primary>Return", NULL } },
+  { "win.run", { "F5", NULL } },
+  /* In a script's editor: that module; elsewhere: the experiment. */
+  { "win.run-here", { "<Primary>Return", "<Primary>KP_Enter", NULL } },
   { "win.run-selected", { "<Shift>F5", NULL } },
   { "win.find-module", { "<Primary>f", NULL } },
   { "win.undo", { "<Primary>z", NULL } },

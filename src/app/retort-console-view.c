@@ -454,6 +454,9 @@ retort_console_view_dispose (GObject *object)
   g_queue_clear_full (&self->pending, (GDestroyNotify) chunk_free);
   self->pending_bytes = 0;
 
+  /* The template's child is AdwBin's: let go of it there first, or both
+   * would unparent it. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_CONSOLE_VIEW);
 
   G_OBJECT_CLASS (retort_console_view_parent_class)->dispose (object);

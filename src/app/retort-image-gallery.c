@@ -548,6 +548,9 @@ retort_image_gallery_dispose (GObject *object)
   g_cancellable_cancel (self->decoding);
   g_clear_object (&self->decoding);
 
+  /* The template's child is AdwBin's: let go of it there first, or both
+   * would unparent it. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), RETORT_TYPE_IMAGE_GALLERY);
 
   G_OBJECT_CLASS (retort_image_gallery_parent_class)->dispose (object);

@@ -37,6 +37,9 @@ update_images_title (RetortPythonDeviceView *self)
 static void
 retort_python_device_view_dispose (GObject *object)
 {
+  /* The template's child is AdwBin's: let go of it there first, or both
+   * would unparent it. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), RETORT_TYPE_PYTHON_DEVICE_VIEW);
 
   G_OBJECT_CLASS (retort_python_device_view_parent_class)->dispose (object);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "retort-python-device-view.h"
@@ -23,7 +25,7 @@ struct _RetortResultsPane
   GtkLabel            *state_label;
   GtkLabel            *time_label;
   GtkBox              *error_box;
-  GtkTextView         *error_view;
+  GtkLabel            *error_label;
   GtkWidget           *go_to_line_button;
   AdwPreferencesGroup *outputs_group;
   GtkStack            *pages;
@@ -40,10 +42,10 @@ struct _RetortResultsPane
   RetortPythonDeviceView *device_view;
   RetortModuleState    shown_state;
 
-  /* The error's traceback: the script line each line of error_view links
-   * to (0: none), and the line the script failed on. */
-  GtkTextTag          *link_tag;
-  GArray              *link_lines;
+  /* The error as text (to copy) and as the label's markup (frames of the
+   * script are links "line:N"), and the line the script failed on. */
+  GString             *error_text;
+  GString             *error_markup;
   int                  error_line;
 };
 
@@ -179,33 +181,20 @@ update_outputs (RetortResultsPane *self,
     }
 }
 
-/* Appends @text to the error view; with @line > 0 it is a link to that
- * line of the script. */
+/* Appends @text to the error; with @line > 0 it is a link to that line of
+ * the script. */
 static void
 append_error_line (RetortResultsPane *self,
                    const char        *text,
                    int                line)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
-  GtkTextIter end;
-  int first_line;
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
 
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  first_line = gtk_text_iter_get_line (&end);
+  g_string_append (self->error_text, text);
   if (line > 0)
-    gtk_text_buffer_insert_with_tags (buffer, &end, text, -1, self->link_tag, NULL);
+    g_string_append_printf (self->error_markup, "<a href=\"line:%d\">%s</a>", line, escaped);
   else
-    gtk_text_buffer_insert (buffer, &end, text, -1);
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  for (int i = first_line; i <= gtk_text_iter_get_line (&end); i++)
-    {
-      int link = line;
-
-      if (i >= (int) self->link_lines->len)
-        g_array_set_size (self->link_lines, i + 1);
-      if (link > 0 || g_array_index (self->link_lines, int, i) == 0)
-        g_array_index (self->link_lines, int, i) = link;
-    }
+    g_string_append (self->error_markup, escaped);
 }
 
 /* A frame of the user's script (not of a Script Bundle module). */
@@ -222,15 +211,12 @@ show_error (RetortResultsPane *self,
             const GError      *error)
 {
   RetortScriptResult *result = run != NULL ? retort_module_run_get_script_result (run) : NULL;
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
   gboolean python = result != NULL && retort_script_result_get_failed (result);
 
-  gtk_text_buffer_set_text (buffer, "", -1);
-  g_array_set_size (self->link_lines, 0);
+  g_string_truncate (self->error_text, 0);
+  g_string_truncate (self->error_markup, 0);
   self->error_line = 0;
 
-  /* A Python failure has a traceback, which lines up only in monospace. */
-  gtk_text_view_set_monospace (self->error_view, python);
   if (!python)
     append_error_line (self, error != NULL ? error->message
                                            : _("The module failed without saying why"), 0);
@@ -250,10 +236,11 @@ show_error (RetortResultsPane *self,
       for (guint i = 0; frames != NULL && i < frames->len; i++)
         {
           const RetortTracebackFrame *frame = g_ptr_array_index (frames, i);
-          g_autofree char *where = g_strdup_printf ("\n  File \"%s\", line %d, in %s",
+          g_autofree char *where = g_strdup_printf ("File \"%s\", line %d, in %s",
                                                     frame->file, frame->line,
                                                     frame->function != NULL ? frame->function : "?");
 
+          append_error_line (self, "\n  ", 0);
           append_error_line (self, where, is_script_frame (frame) ? frame->line : 0);
           if (frame->code != NULL && frame->code[0] != '\0')
             {
@@ -271,6 +258,13 @@ show_error (RetortResultsPane *self,
       self->error_line = retort_script_result_get_line (result);
     }
 
+  /* A traceback lines up only in monospace. */
+  if (python)
+    gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "monospace");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "monospace");
+  gtk_label_set_markup (self->error_label, self->error_markup->str);
+
   if (self->error_line > 0)
     {
       /* Translators: a button that opens the script at the failing line */
@@ -284,46 +278,21 @@ show_error (RetortResultsPane *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.go-to-line", self->error_line > 0);
 }
 
-/* Clicking a frame of the traceback opens the script at its line. */
-static void
-error_view_released_cb (GtkGestureClick   *gesture,
-                        int                n_press,
-                        double             x,
-                        double             y,
-                        RetortResultsPane *self)
+/* A frame of the traceback clicked (or activated with the keyboard): the
+ * window opens the script at its line. */
+static gboolean
+error_label_activate_link_cb (RetortResultsPane *self,
+                              const char        *uri)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
-  GtkTextIter iter, start, end;
-  int bx, by, line;
+  gint64 line;
 
-  /* A drag that selected text is not a click on a link. */
-  if (gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
-    return;
-  gtk_text_view_window_to_buffer_coords (self->error_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
-  if (!gtk_text_view_get_iter_at_location (self->error_view, &iter, bx, by)
-      || !gtk_text_iter_has_tag (&iter, self->link_tag))
-    return;
+  if (!g_str_has_prefix (uri, "line:") || self->module == NULL)
+    return GDK_EVENT_PROPAGATE;
+  line = g_ascii_strtoll (uri + strlen ("line:"), NULL, 10);
+  if (line > 0)
+    g_signal_emit (self, signals[SIGNAL_LINE_ACTIVATED], 0, self->module, (int) line);
 
-  line = gtk_text_iter_get_line (&iter);
-  if (line < (int) self->link_lines->len && g_array_index (self->link_lines, int, line) > 0)
-    g_signal_emit (self, signals[SIGNAL_LINE_ACTIVATED], 0, self->module,
-                   g_array_index (self->link_lines, int, line));
-}
-
-static void
-error_view_motion_cb (GtkEventControllerMotion *motion,
-                      double                    x,
-                      double                    y,
-                      RetortResultsPane        *self)
-{
-  GtkTextIter iter;
-  int bx, by;
-  gboolean on_link;
-
-  gtk_text_view_window_to_buffer_coords (self->error_view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
-  on_link = gtk_text_view_get_iter_at_location (self->error_view, &iter, bx, by)
-            && gtk_text_iter_has_tag (&iter, self->link_tag);
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->error_view), on_link ? "pointer" : "text");
+  return GDK_EVENT_STOP;
 }
 
 /* The pages after the summary: a viewer for each output, then one for
@@ -440,6 +409,8 @@ update_viewers (RetortResultsPane *self,
       if (viewer == NULL)
         continue;
       source = retort_experiment_find_source (retort_scheduler_get_experiment (self->scheduler), id, i);
+      /* An input that nothing feeds has nothing to show. */
+      gtk_stack_page_set_visible (gtk_stack_get_page (self->pages, viewer), source != NULL);
       if (source != NULL)
         {
           source_state = retort_scheduler_get_state (self->scheduler, source->from_module);
@@ -597,13 +568,8 @@ copy_error_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   RetortResultsPane *self = RETORT_RESULTS_PANE (widget);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->error_view);
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->error_text->str);
 }
 
 static void
@@ -629,7 +595,10 @@ retort_results_pane_dispose (GObject *object)
   g_clear_pointer (&self->output_rows, g_ptr_array_unref);
   g_clear_pointer (&self->output_viewers, g_ptr_array_unref);
   g_clear_pointer (&self->input_viewers, g_ptr_array_unref);
-  g_clear_pointer (&self->link_lines, g_array_unref);
+  if (self->error_text != NULL)
+    g_string_free (g_steal_pointer (&self->error_text), TRUE);
+  if (self->error_markup != NULL)
+    g_string_free (g_steal_pointer (&self->error_markup), TRUE);
   self->device_view = NULL;
   g_clear_object (&self->scheduler);
   g_clear_object (&self->module);
@@ -655,7 +624,8 @@ retort_results_pane_class_init (RetortResultsPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, state_label);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, time_label);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, error_box);
-  gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, error_view);
+  gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, error_label_activate_link_cb);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, outputs_group);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, go_to_line_button);
   gtk_widget_class_bind_template_child (widget_class, RetortResultsPane, pages);
@@ -682,26 +652,15 @@ retort_results_pane_class_init (RetortResultsPaneClass *klass)
 static void
 retort_results_pane_init (RetortResultsPane *self)
 {
-  GtkGesture *click;
-  GtkEventController *motion;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->output_rows = g_ptr_array_new ();
   self->output_viewers = g_ptr_array_new ();
   self->input_viewers = g_ptr_array_new ();
-  self->link_lines = g_array_new (FALSE, TRUE, sizeof (int));
-  self->link_tag = gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->error_view), "link",
-                                               "underline", PANGO_UNDERLINE_SINGLE,
-                                               NULL);
+  self->error_text = g_string_new (NULL);
+  self->error_markup = g_string_new (NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.copy-error", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.go-to-line", FALSE);
 
-  click = gtk_gesture_click_new ();
-  g_signal_connect (click, "released", G_CALLBACK (error_view_released_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->error_view), GTK_EVENT_CONTROLLER (click));
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (error_view_motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->error_view), motion);
 }
 
 GtkWidget *

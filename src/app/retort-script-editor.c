@@ -75,6 +75,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (RetortScriptEditor, retort_script_editor, GTK_TYPE_WIDGET)
 
+static void update_run_error (RetortScriptEditor *self);
+static void queue_check      (RetortScriptEditor *self);
+
 static void
 syntax_issue_clear (SyntaxIssue *issue)
 {
@@ -159,6 +162,10 @@ load_script (RetortScriptEditor *self)
       gtk_text_iter_forward_char (&cursor);
     gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &cursor);
   }
+
+  /* Replacing the text dropped the marks. */
+  update_run_error (self);
+  queue_check (self);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "retort-autosave.h"
 #include "retort-canvas.h"
+#include "retort-console-view.h"
 #include "retort-palette.h"
 #include "retort-properties-pane.h"
 #include "retort-results-pane.h"
@@ -299,6 +300,7 @@ retort_window_update_actions (RetortWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_experiment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_experiment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_experiment && !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-here", has_experiment && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-selected",
                                  has_experiment && !running && has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-module", has_experiment);
@@ -625,6 +627,32 @@ retort_window_run_action (GtkWidget  *widget,
   retort_window_run_modules (RETORT_WINDOW (widget), NULL);
 }
 
+/* The script editor that has the focus, or NULL. */
+static RetortScriptEditor *
+retort_window_get_focused_editor (RetortWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *editor = focus != NULL ? gtk_widget_get_ancestor (focus, RETORT_TYPE_SCRIPT_EDITOR) : NULL;
+
+  return editor != NULL ? RETORT_SCRIPT_EDITOR (editor) : NULL;
+}
+
+/* Ctrl+Return: in a script's editor, runs just that module (what it needs
+ * comes from the cache); elsewhere, the experiment. */
+static void
+retort_window_run_here_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+  RetortScriptEditor *editor = retort_window_get_focused_editor (self);
+
+  if (editor != NULL)
+    editor_run_requested_cb (self, editor);
+  else
+    retort_window_run_modules (self, NULL);
+}
+
 /* Runs the selected modules and what they need. */
 static void
 retort_window_run_selected_action (GtkWidget  *widget,
@@ -654,12 +682,25 @@ retort_window_edit_script_action (GtkWidget  *widget,
     retort_window_open_script (self, module, 0);
 }
 
+/* Ctrl+F: search in the script or the console that has the focus, or
+ * else find a module to add. (An application's accelerator comes before
+ * the focused widget's own shortcuts.) */
 static void
 retort_window_find_module_action (GtkWidget  *widget,
                                   const char *action_name,
                                   GVariant   *parameter)
 {
-  retort_palette_focus_search (RETORT_WINDOW (widget)->palette);
+  RetortWindow *self = RETORT_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *console = focus != NULL ? gtk_widget_get_ancestor (focus, RETORT_TYPE_CONSOLE_VIEW) : NULL;
+  RetortScriptEditor *editor = retort_window_get_focused_editor (self);
+
+  if (editor != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (editor), "editor.find", NULL);
+  else if (console != NULL)
+    retort_console_view_start_search (RETORT_CONSOLE_VIEW (console));
+  else
+    retort_palette_focus_search (self->palette);
 }
 
 /* The properties and results panes show the one selected module. */
@@ -1612,6 +1653,7 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL,
                                    retort_window_save_as_action);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, retort_window_run_action);
+  gtk_widget_class_install_action (widget_class, "win.run-here", NULL, retort_window_run_here_action);
   gtk_widget_class_install_action (widget_class, "win.run-selected", NULL,
                                    retort_window_run_selected_action);
   gtk_widget_class_install_action (widget_class, "win.find-module", NULL,

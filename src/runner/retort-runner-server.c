@@ -54,6 +54,7 @@ typedef struct
   Run                *run;
   GError             *send_error;   /* the first failure to reach the client */
   gboolean            warming_up;   /* steps of retort_runner_python_warm_up() remain */
+  gboolean            warm_up_started;
 } Server;
 
 static void
@@ -562,7 +563,13 @@ handle_request (Server     *server,
           send_error (server, FALSE, 0, "protocol", text);
         }
       else
-        answer_language_request (server, request, id);
+        {
+          /* A runner that serves an editor prepares jedi when idle; one
+           * that only runs scripts never spends the time. */
+          if (!server->warm_up_started)
+            server->warm_up_started = server->warming_up = TRUE;
+          answer_language_request (server, request, id);
+        }
     }
   else if (g_str_equal (type, "cancel"))
     {
@@ -614,7 +621,7 @@ retort_runner_server_run (int      in_fd,
                           GError **error)
 {
   g_autoptr(RetortRunnerReader) reader = retort_runner_reader_new ();
-  Server server = { in_fd, out_fd, fd_channel, reader, NULL, NULL, TRUE };
+  Server server = { in_fd, out_fd, fd_channel, reader, NULL, NULL, FALSE, FALSE };
   gboolean serving = TRUE;
 
   while (serving && server.send_error == NULL)

@@ -159,3 +159,58 @@ xdotool (const char *first,
   g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
   wait_for_idle ();
 }
+
+void
+screen_point (gpointer          widget,
+              graphene_point_t  point,
+              char              x[16],
+              char              y[16])
+{
+#ifdef GDK_WINDOWING_X11
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (widget));
+  GdkSurface *surface = gtk_native_get_surface (native);
+  Display *display = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
+  graphene_point_t in_native;
+  double tx, ty;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (widget), GTK_WIDGET (native), &point,
+                                           &in_native));
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  XTranslateCoordinates (display, gdk_x11_surface_get_xid (surface), DefaultRootWindow (display),
+                         0, 0, &root_x, &root_y, &child);
+  g_snprintf (x, 16, "%d", (int) (root_x + tx + in_native.x + 0.5));
+  g_snprintf (y, 16, "%d", (int) (root_y + ty + in_native.y + 0.5));
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames_drawn (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+void
+wait_for_layout (gpointer widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (GTK_WIDGET (widget), count_frame_cb, &frames, NULL);
+
+  g_assert_true (wait_until (two_frames_drawn, &frames));
+  gtk_widget_remove_tick_callback (GTK_WIDGET (widget), id);
+  wait_for_idle ();
+}

@@ -12,6 +12,9 @@ typedef gboolean (*Condition) (gpointer data);
 
 /* Runs the main loop until nothing is pending. */
 void      wait_for_idle       (void);
+/* Layout happens on the frame clock: waits until @widget has been laid
+ * out again (two frames), then for idle. */
+void      wait_for_layout     (gpointer    widget);
 /* Runs the main loop until @condition holds; FALSE after @seconds. */
 gboolean  wait_until_seconds  (Condition   condition,
                                gpointer    data,
@@ -42,5 +45,11 @@ gboolean  can_drive_pointer   (void);
  * already there: move to the screen's corner first. */
 void      xdotool             (const char *first,
                                ...) G_GNUC_NULL_TERMINATED;
+
+/* @point of @widget on the X screen, as text for xdotool. */
+void      screen_point        (gpointer          widget,
+                               graphene_point_t  point,
+                               char              x[16],
+                               char              y[16]);
 
 G_END_DECLS

@@ -431,35 +431,6 @@ test_quit (void)
   g_assert_true (wait_until (has_no_windows, NULL));
 }
 
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *frame_clock,
-                gpointer       user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-two_frames_drawn (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-/* Layout happens on the frame clock: waits until @widget has been laid out again. */
-static void
-wait_for_layout (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &frames, NULL);
-
-  g_assert_true (wait_until (two_frames_drawn, &frames));
-  gtk_widget_remove_tick_callback (widget, id);
-  wait_for_idle ();
-}
-
 static RetortCanvas *
 open_pima_experiment (RetortWindow *window)
 {
@@ -721,21 +692,23 @@ render_canvas (RetortCanvas *canvas,
                int          *width,
                int          *height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (canvas));
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (canvas));
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t bounds;
   GskRenderer *renderer;
   guchar *pixels;
 
+  /* A frame of the canvas as its parent draws it. */
   *width = gtk_widget_get_width (GTK_WIDGET (canvas));
   *height = gtk_widget_get_height (GTK_WIDGET (canvas));
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (canvas), parent, &bounds));
+  gtk_widget_snapshot_child (parent, GTK_WIDGET (canvas), snapshot);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (GTK_WIDGET (canvas)));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  texture = gsk_renderer_render_texture (renderer, node, &bounds);
   pixels = g_malloc (*width * *height * 4);
   gdk_texture_download (texture, pixels, *width * 4);
 
@@ -843,34 +816,6 @@ test_canvas_draws_connection (void)
   g_assert_false (connection_is_drawn (canvas));
 
   destroy_window (window);
-}
-
-/* A point of @canvas on the X screen, as text for xdotool. */
-static void
-screen_point (RetortCanvas     *canvas,
-              graphene_point_t  point,
-              char              x[16],
-              char              y[16])
-{
-#ifdef GDK_WINDOWING_X11
-  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (canvas));
-  GdkSurface *surface = gtk_native_get_surface (native);
-  Display *display = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
-  graphene_point_t in_native;
-  double tx, ty;
-  int root_x, root_y;
-  Window child;
-
-  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (canvas), GTK_WIDGET (native), &point,
-                                           &in_native));
-  gtk_native_get_surface_transform (native, &tx, &ty);
-  XTranslateCoordinates (display, gdk_x11_surface_get_xid (surface), DefaultRootWindow (display),
-                         0, 0, &root_x, &root_y, &child);
-  g_snprintf (x, 16, "%d", (int) round (root_x + tx + in_native.x));
-  g_snprintf (y, 16, "%d", (int) round (root_y + ty + in_native.y));
-#else
-  g_assert_not_reached ();
-#endif
 }
 
 /* Presses the left button at @from, moves to @to (and releases if @release). */

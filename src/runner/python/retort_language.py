@@ -15,6 +15,7 @@ the names the source binds and the attributes of imported modules.
 """
 
 import ast
+import atexit
 import builtins
 import inspect
 import json
@@ -22,8 +23,10 @@ import keyword
 import os
 import re
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import types
 import warnings
@@ -294,8 +297,11 @@ def _configure_jedi():
     # No disk cache: the sandbox's /usr is read-only and its session
     # directory is for runs; parsing the libraries again per session costs
     # a warm-up, not an answer. Nothing is read from a user's ~/.cache/jedi
-    # either.
-    jedi.settings.cache_directory = os.path.join(os.sep, "nonexistent", "retort-jedi-cache")
+    # either: jedi and parso get an empty private folder (they create and
+    # lock it, and fail where that cannot be done), removed at exit.
+    cache_directory = tempfile.mkdtemp(prefix="retort-jedi-")
+    atexit.register(shutil.rmtree, cache_directory, True)
+    jedi.settings.cache_directory = cache_directory
     if hasattr(parso.cache, "_save_to_file_system"):
         parso.cache._save_to_file_system = lambda *args, **kwargs: None
     # jedi imports compiled modules (and those of auto_import_modules) to
@@ -369,7 +375,7 @@ def warm_up(request_fd=-1):
     except _Interrupted:
         pass
     except BaseException as exc:  # out of time, or broken: not again
-        print("retort-runner: warming jedi up failed: %s" % type(exc).__name__, file=sys.stderr)
+        print("retort-runner: warming jedi up failed: %s: %s" % (type(exc).__name__, exc), file=sys.stderr)
         _warm_up_steps.pop(0)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
