@@ -45,7 +45,6 @@ struct _RetortConsoleView
   GtkTextTag        *stderr_tag;
   GtkTextTag        *note_tag;
   GtkTextTag        *match_tag;
-  GtkTextMark       *end_mark;
 
   /* Text appended but not yet in the buffer, in order. */
   GQueue             pending;
@@ -133,22 +132,122 @@ is_at_end (RetortConsoleView *self)
          >= gtk_adjustment_get_upper (adjustment) - END_SLACK;
 }
 
-/* Only a change of position says what the user wants: the end moving away
- * as text arrives changes the upper bound, not the value. */
+/* Where the view is, without GtkTextView's scrolling animation: the end
+ * moves while the animation runs, and it would stop short of it. */
+static void
+snap_to_end (RetortConsoleView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+}
+
+/* Back at the end, by whatever means: follow it again. Leaving the end is
+ * only the user's doing when they asked for it (below): GtkTextView also
+ * moves the value as it measures lines it had only estimated. */
 static void
 vadjustment_value_changed_cb (RetortConsoleView *self)
 {
-  self->follow_end = is_at_end (self);
+  if (is_at_end (self))
+    self->follow_end = TRUE;
 }
 
 static void
-scroll_to_end (RetortConsoleView *self)
+stop_following (RetortConsoleView *self)
 {
-  GtkTextIter end;
+  self->follow_end = FALSE;
+}
 
-  gtk_text_buffer_get_end_iter (self->buffer, &end);
-  gtk_text_buffer_move_mark (self->buffer, self->end_mark, &end);
-  gtk_text_view_scroll_to_mark (self->text_view, self->end_mark, 0.0, FALSE, 0.0, 1.0);
+/* Wheel or touchpad towards the start. */
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           RetortConsoleView        *self)
+{
+  if (dy < 0)
+    stop_following (self);
+  return FALSE;
+}
+
+/* Keys (Page Up, Ctrl+Home, Ctrl+End...) that scroll the scrolled window. */
+static void
+scroll_child_cb (RetortConsoleView *self,
+                 GtkScrollType      scroll,
+                 gboolean           horizontal)
+{
+  if (horizontal)
+    return;
+
+  switch (scroll)
+    {
+    case GTK_SCROLL_STEP_BACKWARD:
+    case GTK_SCROLL_STEP_UP:
+    case GTK_SCROLL_PAGE_BACKWARD:
+    case GTK_SCROLL_PAGE_UP:
+    case GTK_SCROLL_START:
+      stop_following (self);
+      break;
+
+    case GTK_SCROLL_END:
+      /* Its animation aims at where the end was when the key was pressed. */
+      self->follow_end = TRUE;
+      snap_to_end (self);
+      break;
+
+    default:
+      break;
+    }
+}
+
+/* The same keys when the text view has the focus. */
+static gboolean
+text_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     RetortConsoleView     *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      stop_following (self);
+      break;
+
+    default:
+      break;
+    }
+
+  return FALSE;
+}
+
+/* A press on the scrollbar or in the text (to select, which may scroll):
+ * the user is reading; releasing at the end follows again. */
+static void
+pressed_cb (RetortConsoleView *self)
+{
+  stop_following (self);
+}
+
+static void
+released_cb (RetortConsoleView *self)
+{
+  if (is_at_end (self))
+    self->follow_end = TRUE;
+}
+
+/* The text grew (or the view was resized): stay at the end if following. */
+static void
+vadjustment_changed_cb (RetortConsoleView *self)
+{
+  if (self->follow_end && !is_at_end (self))
+    snap_to_end (self);
 }
 
 /* Search */
@@ -406,7 +505,7 @@ flush (RetortConsoleView *self,
   if (follow)
     {
       self->follow_end = TRUE;
-      scroll_to_end (self);
+      snap_to_end (self);
     }
 }
 
@@ -507,7 +606,7 @@ static void
 retort_console_view_init (RetortConsoleView *self)
 {
   GtkEventController *keys;
-  GtkTextIter end;
+  GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -523,8 +622,6 @@ retort_console_view_init (RetortConsoleView *self)
                                                "pixels-below-lines", 6,
                                                NULL);
   self->match_tag = gtk_text_buffer_create_tag (self->buffer, "search-match", NULL);
-  gtk_text_buffer_get_end_iter (self->buffer, &end);
-  self->end_mark = gtk_text_buffer_create_mark (self->buffer, NULL, &end, FALSE);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
@@ -534,8 +631,26 @@ retort_console_view_init (RetortConsoleView *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
 
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+  g_signal_connect_object (self->scroller, "scroll-child",
+                           G_CALLBACK (scroll_child_cb), self, G_CONNECT_SWAPPED);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), controller);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "pressed", G_CALLBACK (pressed_cb), self);
+  g_signal_connect_swapped (controller, "released", G_CALLBACK (released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (vadjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);

@@ -20,7 +20,6 @@ struct _RetortImageGallery
   AdwBin             parent_instance;
 
   /* Template widgets */
-  AdwToastOverlay   *toast_overlay;
   GtkStack          *stack;
   GtkFlowBox        *flow_box;
   GtkLabel          *title_label;
@@ -53,6 +52,8 @@ struct _RetortImageGallery
   double             anchor_content_x;
   double             anchor_content_y;
 
+  guint              zoom_label_id;
+
   GtkFileChooserNative *chooser;
   guint              save_index;
 };
@@ -63,9 +64,11 @@ static void
 show_toast (RetortImageGallery *self,
             const char         *title)
 {
-  AdwToast *toast = adw_toast_new (title);
+  /* Not a template child: AdwBin unparents its child itself, and a bound
+   * one would already be gone by then. */
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (overlay, adw_toast_new (title));
 }
 
 /* Decoding */
@@ -247,11 +250,25 @@ update_actions (RetortImageGallery *self)
     }
 }
 
+static gboolean
+update_zoom_label_cb (gpointer user_data)
+{
+  RetortImageGallery *self = user_data;
+
+  self->zoom_label_id = 0;
+  if (self->open_index >= 0)
+    update_zoom_label (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The fitting zoom changes while the image view is allocated: changing
+ * the label there would queue a resize of the toolbar in the middle of
+ * the layout, so it waits until the frame is done. */
 static void
 zoom_changed_cb (RetortImageGallery *self)
 {
-  if (self->open_index >= 0)
-    update_zoom_label (self);
+  if (self->zoom_label_id == 0)
+    self->zoom_label_id = g_idle_add (update_zoom_label_cb, self);
 }
 
 /* Zooms to @zoom keeping the image point under (@x, @y) of the scrolled
@@ -545,6 +562,7 @@ retort_image_gallery_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->zoom_label_id, g_source_remove);
   g_cancellable_cancel (self->decoding);
   g_clear_object (&self->decoding);
 
@@ -579,7 +597,6 @@ retort_image_gallery_class_init (RetortImageGalleryClass *klass)
   g_type_ensure (RETORT_TYPE_IMAGE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/retort/Retort/ui/retort-image-gallery.ui");
-  gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, stack);
   gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, flow_box);
   gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, title_label);
