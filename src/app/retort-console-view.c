@@ -40,11 +40,13 @@ struct _RetortConsoleView
   GtkStack          *stack;
   GtkScrolledWindow *scroller;
   GtkTextView       *text_view;
+  GtkWidget         *tools;
 
   GtkTextBuffer     *buffer;
   GtkTextTag        *stderr_tag;
   GtkTextTag        *note_tag;
   GtkTextTag        *match_tag;
+  GtkTextTag        *current_match_tag;
 
   /* Text appended but not yet in the buffer, in order. */
   GQueue             pending;
@@ -84,6 +86,8 @@ update_empty (RetortConsoleView *self)
   gboolean empty = gtk_text_buffer_get_char_count (self->buffer) == 0 && self->pending_bytes == 0;
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "text");
+  /* Nothing to search or copy: the buttons would only cover the empty state. */
+  gtk_widget_set_visible (self->tools, !empty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.copy-all", !empty);
 }
 
@@ -95,16 +99,20 @@ update_colors (RetortConsoleView *self)
   AdwStyleManager *style = adw_style_manager_get_default ();
   gboolean dark = adw_style_manager_get_dark (style);
   GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->text_view));
-  GdkRGBA error, match;
+  GdkRGBA error, match, current;
 
   if (!gtk_style_context_lookup_color (context, "error_color", &error))
     gdk_rgba_parse (&error, dark ? "#ff7b63" : "#c01c28");
   /* The yellow of libadwaita's warnings, translucent so the text stays
    * readable and a selected match still shows the selection colour. */
-  gdk_rgba_parse (&match, dark ? "rgba(205,147,9,0.55)" : "rgba(246,211,45,0.55)");
+  gdk_rgba_parse (&match, dark ? "rgba(205,147,9,0.45)" : "rgba(246,211,45,0.5)");
+  /* The selected match in libadwaita's orange, whether the text has the
+   * focus (and shows its selection) or the search entry has it. */
+  gdk_rgba_parse (&current, dark ? "rgba(255,120,0,0.75)" : "rgba(255,163,72,0.85)");
 
   g_object_set (self->stderr_tag, "foreground-rgba", &error, NULL);
   g_object_set (self->match_tag, "background-rgba", &match, NULL);
+  g_object_set (self->current_match_tag, "background-rgba", &current, NULL);
 }
 
 static gboolean
@@ -312,8 +320,11 @@ select_current_match (RetortConsoleView *self)
     return;
 
   offset = g_array_index (self->matches, int, self->current_match);
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  gtk_text_buffer_remove_tag (self->buffer, self->current_match_tag, &start, &end);
   gtk_text_buffer_get_iter_at_offset (self->buffer, &start, offset);
   gtk_text_buffer_get_iter_at_offset (self->buffer, &end, offset + self->needle_chars);
+  gtk_text_buffer_apply_tag (self->buffer, self->current_match_tag, &start, &end);
   gtk_text_buffer_select_range (self->buffer, &start, &end);
   /* Going to a match is reading: the view stays there as text arrives. */
   self->follow_end = FALSE;
@@ -329,6 +340,7 @@ run_search (RetortConsoleView *self)
 
   gtk_text_buffer_get_bounds (self->buffer, &start, &end);
   gtk_text_buffer_remove_tag (self->buffer, self->match_tag, &start, &end);
+  gtk_text_buffer_remove_tag (self->buffer, self->current_match_tag, &start, &end);
   g_array_set_size (self->matches, 0);
   self->current_match = 0;
   self->too_many_matches = FALSE;
@@ -588,6 +600,7 @@ retort_console_view_class_init (RetortConsoleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, stack);
   gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, scroller);
   gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, text_view);
+  gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, tools);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_next_cb);
@@ -622,6 +635,8 @@ retort_console_view_init (RetortConsoleView *self)
                                                "pixels-below-lines", 6,
                                                NULL);
   self->match_tag = gtk_text_buffer_create_tag (self->buffer, "search-match", NULL);
+  /* Created last: it wins over the other match tag. */
+  self->current_match_tag = gtk_text_buffer_create_tag (self->buffer, "current-search-match", NULL);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
@@ -715,7 +730,16 @@ void
 retort_console_view_set_text (RetortConsoleView *self,
                               const char        *console)
 {
+  g_autofree char *shown = NULL;
+
   g_return_if_fail (RETORT_IS_CONSOLE_VIEW (self));
+
+  /* A finished run's console is one text, without its streams; when it is
+   * what streamed in while the run ran, what is shown stays, stderr still
+   * in its colour. */
+  shown = retort_console_view_dup_text (self);
+  if (g_strcmp0 (shown, console != NULL ? console : "") == 0 && !self->trimmed)
+    return;
 
   retort_console_view_clear (self);
   retort_console_view_append (self, "stdout", console);

@@ -10,8 +10,8 @@
 #include "retort-image-gallery.h"
 #include "retort-image-view.h"
 
-#define THUMBNAIL_WIDTH  180
-#define THUMBNAIL_HEIGHT 135
+#define THUMBNAIL_WIDTH  224
+#define THUMBNAIL_HEIGHT 160
 /* Each zoom step, by button, key or wheel click. */
 #define ZOOM_STEP 1.25
 
@@ -113,7 +113,7 @@ describe_image (RetortImageGallery *self,
       caption = g_strdup_printf (_("Image %u · %d × %d"), index + 1, width, height);
       /* Translators: an image's accessible name, e.g. "Image 2, 640 by 480 pixels" */
       description = g_strdup_printf (_("Image %u, %d by %d pixels"), index + 1, width, height);
-      gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+      retort_image_view_set_texture (RETORT_IMAGE_VIEW (picture), texture);
     }
   else if (g_array_index (self->failed, gboolean, index))
     {
@@ -177,11 +177,12 @@ create_thumbnail (RetortImageGallery *self)
   GtkWidget *child = gtk_flow_box_child_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *picture = retort_image_view_new ();
   GtkWidget *caption = gtk_label_new (NULL);
 
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  /* A GtkPicture would ask for its image's size and make the flow box put
+   * one thumbnail a line. */
+  retort_image_view_set_fit_size (RETORT_IMAGE_VIEW (picture), THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
   gtk_widget_set_size_request (picture, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
   gtk_frame_set_child (GTK_FRAME (frame), picture);
   gtk_widget_add_css_class (frame, "thumbnail");
@@ -191,6 +192,9 @@ create_thumbnail (RetortImageGallery *self)
   gtk_widget_add_css_class (caption, "dim-label");
   gtk_widget_add_css_class (caption, "numeric");
 
+  /* The flow box stretches its cells to fill a line; the thumbnail keeps
+   * its size in the middle of its cell. */
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), frame);
   gtk_box_append (GTK_BOX (box), caption);
   gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);

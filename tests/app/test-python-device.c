@@ -619,9 +619,9 @@ thumbnails_decoded (gpointer data)
   g_autoptr(GPtrArray) pictures = g_ptr_array_new ();
   guint n = 0;
 
-  collect_descendants (GTK_WIDGET (data), GTK_TYPE_PICTURE, pictures);
+  collect_descendants (GTK_WIDGET (data), RETORT_TYPE_IMAGE_VIEW, pictures);
   for (guint i = 0; i < pictures->len; i++)
-    if (gtk_picture_get_paintable (g_ptr_array_index (pictures, i)) != NULL &&
+    if (retort_image_view_get_texture (g_ptr_array_index (pictures, i)) != NULL &&
         gtk_widget_get_mapped (g_ptr_array_index (pictures, i)))
       n++;
 
@@ -676,8 +676,8 @@ test_gallery_thumbnails (Fixture       *fixture,
   g_assert_cmpuint (children->len, ==, 3);
   for (guint i = 0; i < children->len; i++)
     {
-      GtkPicture *picture = find_descendant (g_ptr_array_index (children, i), GTK_TYPE_PICTURE);
-      GdkPaintable *paintable = gtk_picture_get_paintable (picture);
+      RetortImageView *picture = find_descendant (g_ptr_array_index (children, i), RETORT_TYPE_IMAGE_VIEW);
+      GdkPaintable *paintable = GDK_PAINTABLE (retort_image_view_get_texture (picture));
       g_autoptr(GdkTexture) expected = gdk_texture_new_from_bytes (g_ptr_array_index (pngs, i), NULL);
 
       g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (children, i)));
@@ -696,7 +696,14 @@ test_gallery_thumbnails (Fixture       *fixture,
 static GtkWidget *
 large_view_viewport (Fixture *fixture)
 {
-  return gtk_widget_get_parent (find_descendant (fixture->gallery, RETORT_TYPE_IMAGE_VIEW));
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+  collect_descendants (GTK_WIDGET (fixture->gallery), RETORT_TYPE_IMAGE_VIEW, views);
+  for (guint i = 0; i < views->len; i++)
+    if (GTK_IS_VIEWPORT (gtk_widget_get_parent (g_ptr_array_index (views, i))))
+      return gtk_widget_get_parent (g_ptr_array_index (views, i));
+
+  g_assert_not_reached ();
 }
 
 static gboolean
@@ -883,6 +890,56 @@ console_cb (RetortScheduler   *scheduler,
   retort_console_view_append (console, stream, text);
 }
 
+typedef struct
+{
+  RetortExperiment *experiment;
+  RetortScheduler  *scheduler;
+  const char       *module_id;
+} ScriptRun;
+
+static void
+script_run_clear (ScriptRun *run)
+{
+  g_clear_object (&run->scheduler);
+  g_clear_object (&run->experiment);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScriptRun, script_run_clear)
+
+/* Runs @source in an Execute Python Script module with the real scheduler
+ * and runner, streaming its console into the view as the results pane
+ * does. */
+static void
+run_script (Fixture    *fixture,
+            const char *source,
+            ScriptRun  *run)
+{
+  g_autoptr(JsonNode) script = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(GError) error = NULL;
+  RetortModule *module;
+  RunWait wait = { 0 };
+
+  run->experiment = retort_experiment_new ();
+  module = retort_experiment_add_module (run->experiment, "python-script", 40, 40, &error);
+  g_assert_no_error (error);
+  run->module_id = retort_module_get_id (module);
+  json_node_set_string (script, source);
+  g_assert_true (retort_experiment_set_parameter (run->experiment, run->module_id, "script", script,
+                                                  &error));
+  g_assert_no_error (error);
+
+  run->scheduler = retort_scheduler_new (run->experiment);
+  retort_scheduler_set_cache_dir (run->scheduler, NULL);
+  g_signal_connect (run->scheduler, "console", G_CALLBACK (console_cb), fixture->console);
+  retort_python_device_view_clear (fixture->view);
+
+  retort_scheduler_run_async (run->scheduler, NULL, NULL, run_cb, &wait);
+  g_assert_true (wait_until_seconds (run_done, &wait, 120));
+  g_assert_no_error (wait.error);
+  g_assert_true (wait.ok);
+  wait_frames (3);
+}
+
 /* A script prints to both streams and saves a figure: the device view
  * streams the console live (stderr coloured), then shows the finished
  * run's console and its one PNG at the figure's size. */
@@ -890,40 +947,18 @@ static void
 test_real_run (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
-  g_autoptr(RetortScheduler) scheduler = NULL;
-  g_autoptr(JsonNode) script = json_node_new (JSON_NODE_VALUE);
-  g_autoptr(GError) error = NULL;
+  g_auto(ScriptRun) script_run = { 0 };
   g_autofree char *streamed = NULL;
   g_autofree char *finished = NULL;
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (console_text_view (fixture));
   GtkTextTag *stderr_tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "stderr");
   RetortModuleRun *run;
-  RetortModule *module;
   GPtrArray *images;
   GdkTexture *texture;
   GtkTextIter iter;
-  RunWait wait = { 0 };
-  const char *id;
   char *found;
 
-  module = retort_experiment_add_module (experiment, "python-script", 40, 40, &error);
-  g_assert_no_error (error);
-  id = retort_module_get_id (module);
-  json_node_set_string (script, DEVICE_SCRIPT);
-  g_assert_true (retort_experiment_set_parameter (experiment, id, "script", script, &error));
-  g_assert_no_error (error);
-
-  scheduler = retort_scheduler_new (experiment);
-  retort_scheduler_set_cache_dir (scheduler, NULL);
-  g_signal_connect (scheduler, "console", G_CALLBACK (console_cb), fixture->console);
-  retort_python_device_view_clear (fixture->view);
-
-  retort_scheduler_run_async (scheduler, NULL, NULL, run_cb, &wait);
-  g_assert_true (wait_until_seconds (run_done, &wait, 120));
-  g_assert_no_error (wait.error);
-  g_assert_true (wait.ok);
-  wait_frames (3);
+  run_script (fixture, DEVICE_SCRIPT, &script_run);
 
   /* Live: both lines, the stderr one coloured. */
   streamed = buffer_text (fixture);
@@ -938,7 +973,7 @@ test_real_run (Fixture       *fixture,
   g_assert_false (gtk_text_iter_has_tag (&iter, stderr_tag));
 
   /* Finished: the run's outputs on port 2 (index 1). */
-  run = retort_scheduler_get_run (scheduler, id);
+  run = retort_scheduler_get_run (script_run.scheduler, script_run.module_id);
   g_assert_nonnull (run);
   images = retort_module_run_get_output_images (run, 1);
   retort_python_device_view_set_output (fixture->view, retort_module_run_get_output_console (run, 1),
@@ -946,6 +981,11 @@ test_real_run (Fixture       *fixture,
   finished = retort_console_view_dup_text (fixture->console);
   g_assert_nonnull (strstr (finished, "hello from stdout"));
   g_assert_nonnull (strstr (finished, "careful: from stderr"));
+  /* It is what streamed in, so stderr keeps its colour. */
+  g_assert_cmpstr (finished, ==, streamed);
+  wait_for_idle ();
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, g_utf8_pointer_to_offset (streamed, found) + 2);
+  g_assert_true (gtk_text_iter_has_tag (&iter, stderr_tag));
 
   g_assert_cmpuint (retort_image_gallery_get_n_images (fixture->gallery), ==, 1);
   /* It printed: the console stays in front; the images are one click away. */
@@ -958,6 +998,128 @@ test_real_run (Fixture       *fixture,
   g_assert_cmpint (gdk_texture_get_height (texture), ==, 300);
   g_assert_true (memcmp (g_bytes_get_data (retort_image_gallery_get_png (fixture->gallery, 0), NULL),
                          "\x89PNG\r\n\x1a\n", 8) == 0);
+}
+
+#define SAMPLE_SCRIPT \
+  "import sys\n" \
+  "import numpy as np\n" \
+  "import matplotlib\n" \
+  "matplotlib.use(\"Agg\")\n" \
+  "import matplotlib.pyplot as plt\n" \
+  "\n" \
+  "def azureml_main(dataframe1=None, dataframe2=None):\n" \
+  "    rng = np.random.default_rng(7)\n" \
+  "    print(\"Training on 768 rows, 8 features\")\n" \
+  "    losses = []\n" \
+  "    for epoch in range(1, 9):\n" \
+  "        losses.append(0.9 / epoch + rng.normal(0, 0.01))\n" \
+  "        print(f\"epoch {epoch}: loss {losses[-1]:.3f}  accuracy {0.6 + epoch * 0.04:.2f}\")\n" \
+  "    print(\"UserWarning: 5 rows have a glucose of 0 and were dropped\", file=sys.stderr)\n" \
+  "    fig, ax = plt.subplots(figsize=(6.4, 4.2))\n" \
+  "    ax.plot(range(1, 9), losses, marker=\"o\")\n" \
+  "    ax.set_xlabel(\"Epoch\")\n" \
+  "    ax.set_ylabel(\"Loss\")\n" \
+  "    ax.set_title(\"Training loss\")\n" \
+  "    fig.tight_layout()\n" \
+  "    fig.savefig(\"loss.png\", dpi=100)\n" \
+  "    fig, ax = plt.subplots(figsize=(6.4, 4.2))\n" \
+  "    ax.hist(rng.normal(120, 30, 768), bins=30, color=\"#3584e4\")\n" \
+  "    ax.set_title(\"Glucose\")\n" \
+  "    fig.tight_layout()\n" \
+  "    fig.savefig(\"glucose.png\", dpi=100)\n" \
+  "    plt.close(\"all\")\n" \
+  "    print(\"Saved 2 figures\")\n" \
+  "    return None\n"
+
+/* Renders the window the way it is on screen; saved as @name into
+ * $RETORT_SCREENSHOT_DIR when that is set, to look at. */
+static void
+render_window (Fixture    *fixture,
+               const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *dir = g_getenv ("RETORT_SCREENSHOT_DIR");
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  wait_frames (4);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+      g_test_message ("saved %s", path);
+    }
+}
+
+/* Every page, light and dark, with a real script's output: nothing
+ * asserted beyond drawing without warnings; the pictures are for people. */
+static void
+test_render (Fixture       *fixture,
+             gconstpointer  data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_auto(ScriptRun) script_run = { 0 };
+  RetortModuleRun *run;
+
+  gtk_window_set_default_size (fixture->window, 760, 520);
+  run_script (fixture, SAMPLE_SCRIPT, &script_run);
+  run = retort_scheduler_get_run (script_run.scheduler, script_run.module_id);
+  g_assert_nonnull (run);
+
+  for (int dark = 0; dark < 2; dark++)
+    {
+      const char *suffix = dark ? "dark" : "light";
+      g_autofree char *console_name = g_strdup_printf ("device-console-%s.png", suffix);
+      g_autofree char *live_name = g_strdup_printf ("device-live-%s.png", suffix);
+      g_autofree char *search_name = g_strdup_printf ("device-search-%s.png", suffix);
+      g_autofree char *images_name = g_strdup_printf ("device-images-%s.png", suffix);
+      g_autofree char *viewer_name = g_strdup_printf ("device-viewer-%s.png", suffix);
+      g_autofree char *empty_name = g_strdup_printf ("device-empty-%s.png", suffix);
+      GtkSearchEntry *entry = find_descendant (fixture->console, GTK_TYPE_SEARCH_ENTRY);
+      g_auto(ScriptRun) live_run = { 0 };
+
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      retort_python_device_view_clear (fixture->view);
+      retort_python_device_view_set_page (fixture->view, "console");
+      render_window (fixture, empty_name);
+
+      /* As streamed: stdout and stderr apart. */
+      run_script (fixture, SAMPLE_SCRIPT, &live_run);
+      render_window (fixture, live_name);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->console), "console.search", NULL));
+      gtk_editable_set_text (GTK_EDITABLE (entry), "loss");
+      assert_status (fixture, "1 of 8");
+      render_window (fixture, search_name);
+      gtk_search_bar_set_search_mode (find_descendant (fixture->console, GTK_TYPE_SEARCH_BAR), FALSE);
+      /* The search bar slides away. */
+      wait_frames (20);
+
+      retort_python_device_view_set_output (fixture->view,
+                                            retort_module_run_get_output_console (run, 1),
+                                            retort_module_run_get_output_images (run, 1));
+      render_window (fixture, console_name);
+      retort_python_device_view_set_page (fixture->view, "images");
+      g_assert_true (wait_until_seconds (thumbnails_decoded, fixture->gallery, 10));
+      render_window (fixture, images_name);
+      retort_image_gallery_open_image (fixture->gallery, 0);
+      render_window (fixture, viewer_name);
+    }
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
 int
@@ -1000,6 +1162,7 @@ main (int   argc,
   ADD ("/python-device/gallery/save", test_gallery_save);
   ADD ("/python-device/gallery/copy", test_gallery_copy);
   ADD ("/python-device/real-run", test_real_run);
+  ADD ("/python-device/render", test_render);
 #undef ADD
 
   status = g_test_run ();
