@@ -429,14 +429,14 @@ search_mode_cb (RetortConsoleView *self)
  * quarters of the cap, and says so at the top: the end of the output (an
  * error, a result) is what matters, and a buffer of hundreds of megabytes
  * would make every frame slow. */
-static void
+static gboolean
 trim (RetortConsoleView *self)
 {
   int count = gtk_text_buffer_get_char_count (self->buffer);
   GtkTextIter start, end;
 
   if ((guint) count <= self->max_chars)
-    return;
+    return FALSE;
 
   if (!self->trimmed)
     {
@@ -455,6 +455,7 @@ trim (RetortConsoleView *self)
   if (!gtk_text_iter_starts_line (&end))
     gtk_text_iter_forward_line (&end);
   gtk_text_buffer_delete (self->buffer, &start, &end);
+  return TRUE;
 }
 
 /* Puts pending text into the buffer, at most FLUSH_BUDGET bytes of it. */
@@ -464,7 +465,7 @@ flush (RetortConsoleView *self,
 {
   gboolean follow = self->follow_end || gtk_text_buffer_get_char_count (self->buffer) == 0;
   guint chars_before = gtk_text_buffer_get_char_count (self->buffer);
-  gboolean was_trimmed = self->trimmed;
+  gboolean trimmed;
   GtkTextIter end;
 
   while (budget > 0 && !g_queue_is_empty (&self->pending))
@@ -477,7 +478,10 @@ flush (RetortConsoleView *self,
           /* Split at a character boundary; the rest waits for the next frame. */
           const char *cut = g_utf8_find_prev_char (chunk->text->str, chunk->text->str + budget + 1);
 
-          length = cut != NULL && cut > chunk->text->str ? (gsize) (cut - chunk->text->str) : budget;
+          /* Not even one character fits: it waits for the next frame. */
+          if (cut == NULL || cut == chunk->text->str)
+            break;
+          length = cut - chunk->text->str;
         }
 
       gtk_text_buffer_get_end_iter (self->buffer, &end);
@@ -495,11 +499,12 @@ flush (RetortConsoleView *self,
         g_string_erase (chunk->text, 0, length);
     }
 
-  trim (self);
+  trimmed = trim (self);
 
   if (self->needle != NULL)
     {
-      if (self->trimmed && (!was_trimmed || gtk_text_buffer_get_char_count (self->buffer) < (int) chars_before))
+      /* Removing text from the start moved every match. */
+      if (trimmed)
         run_search (self);
       else
         {
@@ -550,10 +555,7 @@ search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  RetortConsoleView *self = RETORT_CONSOLE_VIEW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  retort_console_view_start_search (RETORT_CONSOLE_VIEW (widget));
 }
 
 static void
@@ -759,6 +761,17 @@ retort_console_view_clear (RetortConsoleView *self)
   gtk_text_buffer_set_text (self->buffer, "", 0);
   run_search (self);
   update_empty (self);
+}
+
+void
+retort_console_view_start_search (RetortConsoleView *self)
+{
+  g_return_if_fail (RETORT_IS_CONSOLE_VIEW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  /* Searching again for what the entry holds selects it for typing over. */
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
 char *
