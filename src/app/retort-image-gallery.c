@@ -199,7 +199,6 @@ create_thumbnail (RetortImageGallery *self)
   gtk_box_append (GTK_BOX (box), caption);
   gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
   gtk_widget_add_css_class (child, "image-thumbnail");
-  gtk_widget_set_tooltip_text (child, _("Show Large"));
 
   g_ptr_array_add (self->pictures, picture);
   g_ptr_array_add (self->captions, caption);
