@@ -128,7 +128,8 @@ style_changed_cb (RetortConsoleView *self)
   update_colors (self);
   /* The style sheet of the new scheme may be applied only after the
    * notification: look again once it has been. */
-  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_colors_idle_cb, g_object_ref (self), g_object_unref);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_colors_idle_cb,
+                   g_object_ref (self), g_object_unref);
 }
 
 static gboolean
@@ -147,8 +148,8 @@ snap_to_end (RetortConsoleView *self)
 {
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-  gtk_adjustment_set_value (adjustment,
-                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
 }
 
 /* Back at the end, by whatever means: follow it again. Leaving the end is
@@ -440,7 +441,8 @@ trim (RetortConsoleView *self)
 
   if (!self->trimmed)
     {
-      g_autofree char *note = g_strdup_printf ("%s\n", _("Earlier output was removed to keep the console fast."));
+      g_autofree char *note = g_strdup_printf ("%s\n",
+                                               _("Earlier output was removed to keep the console fast."));
 
       gtk_text_buffer_get_start_iter (self->buffer, &start);
       gtk_text_buffer_insert_with_tags (self->buffer, &start, note, -1, self->note_tag, NULL);

@@ -138,7 +138,8 @@ store_texture (RetortImageGallery *self,
                guint               index,
                GdkTexture         *texture)
 {
-  if (g_ptr_array_index (self->textures, index) != NULL || g_array_index (self->failed, gboolean, index))
+  if (g_ptr_array_index (self->textures, index) != NULL ||
+      g_array_index (self->failed, gboolean, index))
     return;
 
   if (texture != NULL)
@@ -241,7 +242,8 @@ update_actions (RetortImageGallery *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.zoom-original", has_texture);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.copy", has_texture);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.save-as", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.previous", open && self->open_index > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.previous",
+                                 open && self->open_index > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.next",
                                  open && (guint) self->open_index + 1 < self->pngs->len);
   if (has_texture)
@@ -344,7 +346,8 @@ scroll_cb (GtkEventControllerScroll *controller,
            double                    dy,
            RetortImageGallery       *self)
 {
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
   double zoom;
 
   if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
@@ -615,23 +618,34 @@ retort_image_gallery_class_init (RetortImageGalleryClass *klass)
   gtk_widget_class_install_action (widget_class, "gallery.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "gallery.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "gallery.zoom-fit", NULL, zoom_fit_action);
-  gtk_widget_class_install_action (widget_class, "gallery.zoom-original", NULL, zoom_original_action);
+  gtk_widget_class_install_action (widget_class, "gallery.zoom-original", NULL,
+                                   zoom_original_action);
   gtk_widget_class_install_action (widget_class, "gallery.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "gallery.save-as", NULL, save_as_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "gallery.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "gallery.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "gallery.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "gallery.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "gallery.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "gallery.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "gallery.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "gallery.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "gallery.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "gallery.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "gallery.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "gallery.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "gallery.zoom-original", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "gallery.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "gallery.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "gallery.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "gallery.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "gallery.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "gallery.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "gallery.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
+                                       "gallery.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK,
+                                       "gallery.zoom-original", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
+                                       "gallery.copy", NULL);
 }
 
 static void
