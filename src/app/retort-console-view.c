@@ -40,12 +40,13 @@ struct _RetortConsoleView
   GtkStack          *stack;
   GtkScrolledWindow *scroller;
   GtkTextView       *text_view;
+  GtkWidget         *tools;
 
   GtkTextBuffer     *buffer;
   GtkTextTag        *stderr_tag;
   GtkTextTag        *note_tag;
   GtkTextTag        *match_tag;
-  GtkTextMark       *end_mark;
+  GtkTextTag        *current_match_tag;
 
   /* Text appended but not yet in the buffer, in order. */
   GQueue             pending;
@@ -85,6 +86,8 @@ update_empty (RetortConsoleView *self)
   gboolean empty = gtk_text_buffer_get_char_count (self->buffer) == 0 && self->pending_bytes == 0;
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "text");
+  /* Nothing to search or copy: the buttons would only cover the empty state. */
+  gtk_widget_set_visible (self->tools, !empty);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.copy-all", !empty);
 }
 
@@ -96,16 +99,20 @@ update_colors (RetortConsoleView *self)
   AdwStyleManager *style = adw_style_manager_get_default ();
   gboolean dark = adw_style_manager_get_dark (style);
   GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->text_view));
-  GdkRGBA error, match;
+  GdkRGBA error, match, current;
 
   if (!gtk_style_context_lookup_color (context, "error_color", &error))
     gdk_rgba_parse (&error, dark ? "#ff7b63" : "#c01c28");
   /* The yellow of libadwaita's warnings, translucent so the text stays
    * readable and a selected match still shows the selection colour. */
-  gdk_rgba_parse (&match, dark ? "rgba(205,147,9,0.55)" : "rgba(246,211,45,0.55)");
+  gdk_rgba_parse (&match, dark ? "rgba(205,147,9,0.45)" : "rgba(246,211,45,0.5)");
+  /* The selected match in libadwaita's orange, whether the text has the
+   * focus (and shows its selection) or the search entry has it. */
+  gdk_rgba_parse (&current, dark ? "rgba(255,120,0,0.75)" : "rgba(255,163,72,0.85)");
 
   g_object_set (self->stderr_tag, "foreground-rgba", &error, NULL);
   g_object_set (self->match_tag, "background-rgba", &match, NULL);
+  g_object_set (self->current_match_tag, "background-rgba", &current, NULL);
 }
 
 static gboolean
@@ -121,7 +128,8 @@ style_changed_cb (RetortConsoleView *self)
   update_colors (self);
   /* The style sheet of the new scheme may be applied only after the
    * notification: look again once it has been. */
-  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_colors_idle_cb, g_object_ref (self), g_object_unref);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_colors_idle_cb,
+                   g_object_ref (self), g_object_unref);
 }
 
 static gboolean
@@ -133,22 +141,122 @@ is_at_end (RetortConsoleView *self)
          >= gtk_adjustment_get_upper (adjustment) - END_SLACK;
 }
 
-/* Only a change of position says what the user wants: the end moving away
- * as text arrives changes the upper bound, not the value. */
+/* Where the view is, without GtkTextView's scrolling animation: the end
+ * moves while the animation runs, and it would stop short of it. */
+static void
+snap_to_end (RetortConsoleView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+}
+
+/* Back at the end, by whatever means: follow it again. Leaving the end is
+ * only the user's doing when they asked for it (below): GtkTextView also
+ * moves the value as it measures lines it had only estimated. */
 static void
 vadjustment_value_changed_cb (RetortConsoleView *self)
 {
-  self->follow_end = is_at_end (self);
+  if (is_at_end (self))
+    self->follow_end = TRUE;
 }
 
 static void
-scroll_to_end (RetortConsoleView *self)
+stop_following (RetortConsoleView *self)
 {
-  GtkTextIter end;
+  self->follow_end = FALSE;
+}
 
-  gtk_text_buffer_get_end_iter (self->buffer, &end);
-  gtk_text_buffer_move_mark (self->buffer, self->end_mark, &end);
-  gtk_text_view_scroll_to_mark (self->text_view, self->end_mark, 0.0, FALSE, 0.0, 1.0);
+/* Wheel or touchpad towards the start. */
+static gboolean
+scroll_cb (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           RetortConsoleView        *self)
+{
+  if (dy < 0)
+    stop_following (self);
+  return FALSE;
+}
+
+/* Keys (Page Up, Ctrl+Home, Ctrl+End...) that scroll the scrolled window. */
+static void
+scroll_child_cb (RetortConsoleView *self,
+                 GtkScrollType      scroll,
+                 gboolean           horizontal)
+{
+  if (horizontal)
+    return;
+
+  switch (scroll)
+    {
+    case GTK_SCROLL_STEP_BACKWARD:
+    case GTK_SCROLL_STEP_UP:
+    case GTK_SCROLL_PAGE_BACKWARD:
+    case GTK_SCROLL_PAGE_UP:
+    case GTK_SCROLL_START:
+      stop_following (self);
+      break;
+
+    case GTK_SCROLL_END:
+      /* Its animation aims at where the end was when the key was pressed. */
+      self->follow_end = TRUE;
+      snap_to_end (self);
+      break;
+
+    default:
+      break;
+    }
+}
+
+/* The same keys when the text view has the focus. */
+static gboolean
+text_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     RetortConsoleView     *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      stop_following (self);
+      break;
+
+    default:
+      break;
+    }
+
+  return FALSE;
+}
+
+/* A press on the scrollbar or in the text (to select, which may scroll):
+ * the user is reading; releasing at the end follows again. */
+static void
+pressed_cb (RetortConsoleView *self)
+{
+  stop_following (self);
+}
+
+static void
+released_cb (RetortConsoleView *self)
+{
+  if (is_at_end (self))
+    self->follow_end = TRUE;
+}
+
+/* The text grew (or the view was resized): stay at the end if following. */
+static void
+vadjustment_changed_cb (RetortConsoleView *self)
+{
+  if (self->follow_end && !is_at_end (self))
+    snap_to_end (self);
 }
 
 /* Search */
@@ -213,8 +321,11 @@ select_current_match (RetortConsoleView *self)
     return;
 
   offset = g_array_index (self->matches, int, self->current_match);
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  gtk_text_buffer_remove_tag (self->buffer, self->current_match_tag, &start, &end);
   gtk_text_buffer_get_iter_at_offset (self->buffer, &start, offset);
   gtk_text_buffer_get_iter_at_offset (self->buffer, &end, offset + self->needle_chars);
+  gtk_text_buffer_apply_tag (self->buffer, self->current_match_tag, &start, &end);
   gtk_text_buffer_select_range (self->buffer, &start, &end);
   /* Going to a match is reading: the view stays there as text arrives. */
   self->follow_end = FALSE;
@@ -230,6 +341,7 @@ run_search (RetortConsoleView *self)
 
   gtk_text_buffer_get_bounds (self->buffer, &start, &end);
   gtk_text_buffer_remove_tag (self->buffer, self->match_tag, &start, &end);
+  gtk_text_buffer_remove_tag (self->buffer, self->current_match_tag, &start, &end);
   g_array_set_size (self->matches, 0);
   self->current_match = 0;
   self->too_many_matches = FALSE;
@@ -318,18 +430,19 @@ search_mode_cb (RetortConsoleView *self)
  * quarters of the cap, and says so at the top: the end of the output (an
  * error, a result) is what matters, and a buffer of hundreds of megabytes
  * would make every frame slow. */
-static void
+static gboolean
 trim (RetortConsoleView *self)
 {
   int count = gtk_text_buffer_get_char_count (self->buffer);
   GtkTextIter start, end;
 
   if ((guint) count <= self->max_chars)
-    return;
+    return FALSE;
 
   if (!self->trimmed)
     {
-      g_autofree char *note = g_strdup_printf ("%s\n", _("Earlier output was removed to keep the console fast."));
+      g_autofree char *note = g_strdup_printf ("%s\n",
+                                               _("Earlier output was removed to keep the console fast."));
 
       gtk_text_buffer_get_start_iter (self->buffer, &start);
       gtk_text_buffer_insert_with_tags (self->buffer, &start, note, -1, self->note_tag, NULL);
@@ -344,6 +457,7 @@ trim (RetortConsoleView *self)
   if (!gtk_text_iter_starts_line (&end))
     gtk_text_iter_forward_line (&end);
   gtk_text_buffer_delete (self->buffer, &start, &end);
+  return TRUE;
 }
 
 /* Puts pending text into the buffer, at most FLUSH_BUDGET bytes of it. */
@@ -353,7 +467,7 @@ flush (RetortConsoleView *self,
 {
   gboolean follow = self->follow_end || gtk_text_buffer_get_char_count (self->buffer) == 0;
   guint chars_before = gtk_text_buffer_get_char_count (self->buffer);
-  gboolean was_trimmed = self->trimmed;
+  gboolean trimmed;
   GtkTextIter end;
 
   while (budget > 0 && !g_queue_is_empty (&self->pending))
@@ -366,7 +480,10 @@ flush (RetortConsoleView *self,
           /* Split at a character boundary; the rest waits for the next frame. */
           const char *cut = g_utf8_find_prev_char (chunk->text->str, chunk->text->str + budget + 1);
 
-          length = cut != NULL && cut > chunk->text->str ? (gsize) (cut - chunk->text->str) : budget;
+          /* Not even one character fits: it waits for the next frame. */
+          if (cut == NULL || cut == chunk->text->str)
+            break;
+          length = cut - chunk->text->str;
         }
 
       gtk_text_buffer_get_end_iter (self->buffer, &end);
@@ -384,11 +501,12 @@ flush (RetortConsoleView *self,
         g_string_erase (chunk->text, 0, length);
     }
 
-  trim (self);
+  trimmed = trim (self);
 
   if (self->needle != NULL)
     {
-      if (self->trimmed && (!was_trimmed || gtk_text_buffer_get_char_count (self->buffer) < (int) chars_before))
+      /* Removing text from the start moved every match. */
+      if (trimmed)
         run_search (self);
       else
         {
@@ -406,7 +524,7 @@ flush (RetortConsoleView *self,
   if (follow)
     {
       self->follow_end = TRUE;
-      scroll_to_end (self);
+      snap_to_end (self);
     }
 }
 
@@ -439,10 +557,7 @@ search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  RetortConsoleView *self = RETORT_CONSOLE_VIEW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  retort_console_view_start_search (RETORT_CONSOLE_VIEW (widget));
 }
 
 static void
@@ -492,6 +607,7 @@ retort_console_view_class_init (RetortConsoleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, stack);
   gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, scroller);
   gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, text_view);
+  gtk_widget_class_bind_template_child (widget_class, RetortConsoleView, tools);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_next_cb);
@@ -510,7 +626,7 @@ static void
 retort_console_view_init (RetortConsoleView *self)
 {
   GtkEventController *keys;
-  GtkTextIter end;
+  GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -526,8 +642,8 @@ retort_console_view_init (RetortConsoleView *self)
                                                "pixels-below-lines", 6,
                                                NULL);
   self->match_tag = gtk_text_buffer_create_tag (self->buffer, "search-match", NULL);
-  gtk_text_buffer_get_end_iter (self->buffer, &end);
-  self->end_mark = gtk_text_buffer_create_mark (self->buffer, NULL, &end, FALSE);
+  /* Created last: it wins over the other match tag. */
+  self->current_match_tag = gtk_text_buffer_create_tag (self->buffer, "current-search-match", NULL);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
@@ -537,8 +653,26 @@ retort_console_view_init (RetortConsoleView *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
 
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+  g_signal_connect_object (self->scroller, "scroll-child",
+                           G_CALLBACK (scroll_child_cb), self, G_CONNECT_SWAPPED);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), controller);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "pressed", G_CALLBACK (pressed_cb), self);
+  g_signal_connect_swapped (controller, "released", G_CALLBACK (released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scroller), controller);
+
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (vadjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
@@ -603,7 +737,16 @@ void
 retort_console_view_set_text (RetortConsoleView *self,
                               const char        *console)
 {
+  g_autofree char *shown = NULL;
+
   g_return_if_fail (RETORT_IS_CONSOLE_VIEW (self));
+
+  /* A finished run's console is one text, without its streams; when it is
+   * what streamed in while the run ran, what is shown stays, stderr still
+   * in its colour. */
+  shown = retort_console_view_dup_text (self);
+  if (g_strcmp0 (shown, console != NULL ? console : "") == 0 && !self->trimmed)
+    return;
 
   retort_console_view_clear (self);
   retort_console_view_append (self, "stdout", console);
@@ -623,6 +766,17 @@ retort_console_view_clear (RetortConsoleView *self)
   gtk_text_buffer_set_text (self->buffer, "", 0);
   run_search (self);
   update_empty (self);
+}
+
+void
+retort_console_view_start_search (RetortConsoleView *self)
+{
+  g_return_if_fail (RETORT_IS_CONSOLE_VIEW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  /* Searching again for what the entry holds selects it for typing over. */
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
 char *

@@ -27,11 +27,18 @@ GtkWidget *retort_console_view_new      (void);
 void       retort_console_view_append   (RetortConsoleView *self,
                                          const char        *stream,
                                          const char        *text);
-/* Replaces everything with a finished run's whole console (stdout), or
- * nothing when @console is NULL. */
+/* Replaces everything with a finished run's whole console, or nothing when
+ * @console is NULL. The finished console does not say which stream each
+ * part came from: when it is the text that streamed in, the streamed text
+ * (stderr coloured) stays; otherwise it is shown as stdout. */
 void       retort_console_view_set_text (RetortConsoleView *self,
                                          const char        *console);
 void       retort_console_view_clear    (RetortConsoleView *self);
+/* Opens the search bar and focuses its entry: what Ctrl+F does when the
+ * focus is in the console. An application accelerator for Ctrl+F (like
+ * win.find-module) is handled before any widget sees the key, so its
+ * action should call this when the focus is inside a console. */
+void       retort_console_view_start_search (RetortConsoleView *self);
 /* Everything the console shows, including text not drawn yet. */
 char      *retort_console_view_dup_text (RetortConsoleView *self);
 

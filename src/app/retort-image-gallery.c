@@ -10,8 +10,8 @@
 #include "retort-image-gallery.h"
 #include "retort-image-view.h"
 
-#define THUMBNAIL_WIDTH  180
-#define THUMBNAIL_HEIGHT 135
+#define THUMBNAIL_WIDTH  224
+#define THUMBNAIL_HEIGHT 160
 /* Each zoom step, by button, key or wheel click. */
 #define ZOOM_STEP 1.25
 
@@ -20,7 +20,6 @@ struct _RetortImageGallery
   AdwBin             parent_instance;
 
   /* Template widgets */
-  AdwToastOverlay   *toast_overlay;
   GtkStack          *stack;
   GtkFlowBox        *flow_box;
   GtkLabel          *title_label;
@@ -53,6 +52,8 @@ struct _RetortImageGallery
   double             anchor_content_x;
   double             anchor_content_y;
 
+  guint              zoom_label_id;
+
   GtkFileChooserNative *chooser;
   guint              save_index;
 };
@@ -63,9 +64,11 @@ static void
 show_toast (RetortImageGallery *self,
             const char         *title)
 {
-  AdwToast *toast = adw_toast_new (title);
+  /* Not a template child: AdwBin unparents its child itself, and a bound
+   * one would already be gone by then. */
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (overlay, adw_toast_new (title));
 }
 
 /* Decoding */
@@ -110,7 +113,7 @@ describe_image (RetortImageGallery *self,
       caption = g_strdup_printf (_("Image %u · %d × %d"), index + 1, width, height);
       /* Translators: an image's accessible name, e.g. "Image 2, 640 by 480 pixels" */
       description = g_strdup_printf (_("Image %u, %d by %d pixels"), index + 1, width, height);
-      gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+      retort_image_view_set_texture (RETORT_IMAGE_VIEW (picture), texture);
     }
   else if (g_array_index (self->failed, gboolean, index))
     {
@@ -135,7 +138,8 @@ store_texture (RetortImageGallery *self,
                guint               index,
                GdkTexture         *texture)
 {
-  if (g_ptr_array_index (self->textures, index) != NULL || g_array_index (self->failed, gboolean, index))
+  if (g_ptr_array_index (self->textures, index) != NULL ||
+      g_array_index (self->failed, gboolean, index))
     return;
 
   if (texture != NULL)
@@ -174,11 +178,12 @@ create_thumbnail (RetortImageGallery *self)
   GtkWidget *child = gtk_flow_box_child_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *picture = retort_image_view_new ();
   GtkWidget *caption = gtk_label_new (NULL);
 
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  /* A GtkPicture would ask for its image's size and make the flow box put
+   * one thumbnail a line. */
+  retort_image_view_set_fit_size (RETORT_IMAGE_VIEW (picture), THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
   gtk_widget_set_size_request (picture, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
   gtk_frame_set_child (GTK_FRAME (frame), picture);
   gtk_widget_add_css_class (frame, "thumbnail");
@@ -188,11 +193,13 @@ create_thumbnail (RetortImageGallery *self)
   gtk_widget_add_css_class (caption, "dim-label");
   gtk_widget_add_css_class (caption, "numeric");
 
+  /* The flow box stretches its cells to fill a line; the thumbnail keeps
+   * its size in the middle of its cell. */
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), frame);
   gtk_box_append (GTK_BOX (box), caption);
   gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
   gtk_widget_add_css_class (child, "image-thumbnail");
-  gtk_widget_set_tooltip_text (child, _("Show Large"));
 
   g_ptr_array_add (self->pictures, picture);
   g_ptr_array_add (self->captions, caption);
@@ -235,7 +242,8 @@ update_actions (RetortImageGallery *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.zoom-original", has_texture);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.copy", has_texture);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.save-as", open);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.previous", open && self->open_index > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.previous",
+                                 open && self->open_index > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.next",
                                  open && (guint) self->open_index + 1 < self->pngs->len);
   if (has_texture)
@@ -247,11 +255,25 @@ update_actions (RetortImageGallery *self)
     }
 }
 
+static gboolean
+update_zoom_label_cb (gpointer user_data)
+{
+  RetortImageGallery *self = user_data;
+
+  self->zoom_label_id = 0;
+  if (self->open_index >= 0)
+    update_zoom_label (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The fitting zoom changes while the image view is allocated: changing
+ * the label there would queue a resize of the toolbar in the middle of
+ * the layout, so it waits until the frame is done. */
 static void
 zoom_changed_cb (RetortImageGallery *self)
 {
-  if (self->open_index >= 0)
-    update_zoom_label (self);
+  if (self->zoom_label_id == 0)
+    self->zoom_label_id = g_idle_add (update_zoom_label_cb, self);
 }
 
 /* Zooms to @zoom keeping the image point under (@x, @y) of the scrolled
@@ -324,7 +346,8 @@ scroll_cb (GtkEventControllerScroll *controller,
            double                    dy,
            RetortImageGallery       *self)
 {
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
   double zoom;
 
   if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
@@ -545,6 +568,7 @@ retort_image_gallery_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->zoom_label_id, g_source_remove);
   g_cancellable_cancel (self->decoding);
   g_clear_object (&self->decoding);
 
@@ -582,7 +606,6 @@ retort_image_gallery_class_init (RetortImageGalleryClass *klass)
   g_type_ensure (RETORT_TYPE_IMAGE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/retort/Retort/ui/retort-image-gallery.ui");
-  gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, stack);
   gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, flow_box);
   gtk_widget_class_bind_template_child (widget_class, RetortImageGallery, title_label);
@@ -598,23 +621,34 @@ retort_image_gallery_class_init (RetortImageGalleryClass *klass)
   gtk_widget_class_install_action (widget_class, "gallery.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "gallery.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "gallery.zoom-fit", NULL, zoom_fit_action);
-  gtk_widget_class_install_action (widget_class, "gallery.zoom-original", NULL, zoom_original_action);
+  gtk_widget_class_install_action (widget_class, "gallery.zoom-original", NULL,
+                                   zoom_original_action);
   gtk_widget_class_install_action (widget_class, "gallery.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "gallery.save-as", NULL, save_as_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "gallery.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "gallery.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "gallery.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "gallery.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "gallery.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "gallery.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "gallery.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "gallery.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "gallery.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "gallery.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "gallery.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "gallery.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "gallery.zoom-original", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "gallery.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "gallery.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "gallery.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "gallery.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "gallery.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "gallery.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "gallery.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
+                                       "gallery.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK,
+                                       "gallery.zoom-original", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
+                                       "gallery.copy", NULL);
 }
 
 static void

@@ -14,6 +14,8 @@ struct _RetortImageView
   GdkTexture *texture;
   gboolean    fit;
   double      zoom;
+  int         fit_width;
+  int         fit_height;
 };
 
 enum {
@@ -64,8 +66,10 @@ retort_image_view_measure (GtkWidget      *widget,
 
   if (self->fit)
     {
+      int limit = orientation == GTK_ORIENTATION_HORIZONTAL ? self->fit_width : self->fit_height;
+
       *minimum = 0;
-      *natural = size;
+      *natural = limit >= 0 ? MIN (size, limit) : size;
     }
   else
     {
@@ -171,6 +175,8 @@ retort_image_view_init (RetortImageView *self)
 {
   self->fit = TRUE;
   self->zoom = 1.0;
+  self->fit_width = -1;
+  self->fit_height = -1;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 }
 
@@ -199,6 +205,18 @@ retort_image_view_get_texture (RetortImageView *self)
   g_return_val_if_fail (RETORT_IS_IMAGE_VIEW (self), NULL);
 
   return self->texture;
+}
+
+void
+retort_image_view_set_fit_size (RetortImageView *self,
+                                int              width,
+                                int              height)
+{
+  g_return_if_fail (RETORT_IS_IMAGE_VIEW (self));
+
+  self->fit_width = width;
+  self->fit_height = height;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 void

@@ -19,6 +19,11 @@ GtkWidget  *retort_image_view_new         (void);
 void        retort_image_view_set_texture (RetortImageView *self,
                                            GdkTexture      *texture);
 GdkTexture *retort_image_view_get_texture (RetortImageView *self);
+/* At fit, the largest size the view asks for (-1: the image's size), so
+ * that a thumbnail's natural size is the thumbnail's, not the image's. */
+void        retort_image_view_set_fit_size (RetortImageView *self,
+                                            int              width,
+                                            int              height);
 /* Fits the image to the allocation again. */
 void        retort_image_view_zoom_to_fit (RetortImageView *self);
 gboolean    retort_image_view_get_fit     (RetortImageView *self);
