@@ -737,6 +737,23 @@ build_code_editor (RetortPropertiesPane *self,
   gtk_widget_add_css_class (frame, "code-frame");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), frame);
 
+  /* The script's own editor has room, completion, checks and marks. */
+  if (editor->spec->type == RETORT_PARAM_SCRIPT)
+    {
+      GtkWidget *open = gtk_button_new_from_icon_name ("document-edit-symbolic");
+
+      gtk_widget_set_tooltip_text (open, _("Open in Editor"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (open),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open in Editor"),
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "win.open-script");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "s",
+                                        retort_module_get_id (self->module));
+      gtk_widget_set_valign (open, GTK_ALIGN_START);
+      gtk_widget_add_css_class (open, "flat");
+      adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), open);
+    }
+
   editor->row = group;
   editor->widget = view;
   editor->error_label = new_error_label ();

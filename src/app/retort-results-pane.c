@@ -236,8 +236,13 @@ show_error (RetortResultsPane *self,
       for (guint i = 0; frames != NULL && i < frames->len; i++)
         {
           const RetortTracebackFrame *frame = g_ptr_array_index (frames, i);
+          /* The script's file is named after the module's id ("m2.py"):
+           * the module's title says more. */
           g_autofree char *where = g_strdup_printf ("File \"%s\", line %d, in %s",
-                                                    frame->file, frame->line,
+                                                    is_script_frame (frame)
+                                                    ? retort_module_get_title (self->module)
+                                                    : frame->file,
+                                                    frame->line,
                                                     frame->function != NULL ? frame->function : "?");
 
           append_error_line (self, "\n  ", 0);

@@ -39,6 +39,7 @@ struct _RetortWindow
   AdwStatusPage        *error_page;
   RetortCanvas         *canvas;
   AdwTabView           *tab_view;
+  AdwTabBar            *tab_bar;
   /* The canvas's tab: the first, never closed. */
   AdwTabPage           *canvas_page;
   RetortPalette        *palette;
@@ -345,6 +346,7 @@ retort_window_update_experiment_title (RetortWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_tab_page_set_title (self->canvas_page, self->experiment_name);
+  adw_tab_page_set_tooltip (self->canvas_page, self->experiment_name);
 }
 
 
@@ -466,6 +468,14 @@ results_line_activated_cb (RetortWindow *self,
 {
   if (module_has_script (module))
     retort_window_open_script (self, module, line);
+}
+
+/* The bar shows once a script is open (a pinned tab would keep
+ * AdwTabBar's own autohide from hiding it). */
+static void
+tab_view_n_pages_cb (RetortWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->tab_bar), adw_tab_view_get_n_pages (self->tab_view) > 1);
 }
 
 static gboolean
@@ -667,6 +677,22 @@ retort_window_run_selected_action (GtkWidget  *widget,
     return;
   g_ptr_array_add (selection, NULL);
   retort_window_run_modules (self, (const char * const *) selection->pdata);
+}
+
+/* Opens the script of the module whose id is @parameter in a tab. */
+static void
+retort_window_open_script_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  RetortWindow *self = RETORT_WINDOW (widget);
+  RetortModule *module;
+
+  if (self->experiment == NULL)
+    return;
+  module = retort_experiment_find_module (self->experiment, g_variant_get_string (parameter, NULL));
+  if (module != NULL && module_has_script (module))
+    retort_window_open_script (self, module, 0);
 }
 
 /* Opens the script of the selected module in a tab. */
@@ -1629,6 +1655,7 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, RetortWindow, tab_bar);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, palette);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, properties_pane);
   gtk_widget_class_bind_template_child (widget_class, RetortWindow, results_pane);
@@ -1661,6 +1688,8 @@ retort_window_class_init (RetortWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, retort_window_stop_action);
   gtk_widget_class_install_action (widget_class, "win.edit-script", NULL,
                                    retort_window_edit_script_action);
+  gtk_widget_class_install_action (widget_class, "win.open-script", "s",
+                                   retort_window_open_script_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, retort_window_undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, retort_window_redo_action);
 }
@@ -1671,13 +1700,23 @@ retort_window_init (RetortWindow *self)
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->canvas_page = adw_tab_view_append (self->tab_view, GTK_WIDGET (self->canvas));
+  /* The canvas is a pinned tab: first, never closed, its name a tooltip.
+   * Ctrl+Home and Ctrl+End belong to the script editors. */
+  self->canvas_page = adw_tab_view_append_pinned (self->tab_view, GTK_WIDGET (self->canvas));
   adw_tab_page_set_title (self->canvas_page, _("Experiment"));
+  adw_tab_view_remove_shortcuts (self->tab_view,
+                                 ADW_TAB_VIEW_SHORTCUT_CONTROL_HOME
+                                 | ADW_TAB_VIEW_SHORTCUT_CONTROL_END
+                                 | ADW_TAB_VIEW_SHORTCUT_CONTROL_SHIFT_HOME
+                                 | ADW_TAB_VIEW_SHORTCUT_CONTROL_SHIFT_END);
   {
     g_autoptr(GIcon) icon = g_themed_icon_new ("retort-columns-symbolic");
 
     adw_tab_page_set_icon (self->canvas_page, icon);
   }
+  g_signal_connect_object (self->tab_view, "notify::n-pages",
+                           G_CALLBACK (tab_view_n_pages_cb), self, G_CONNECT_SWAPPED);
+  tab_view_n_pages_cb (self);
   g_signal_connect_object (self->results_pane, "line-activated",
                            G_CALLBACK (results_line_activated_cb), self, G_CONNECT_SWAPPED);
   retort_window_update_actions (self);
