@@ -13,6 +13,8 @@
 
 /* Compiling in the runner waits for a pause in typing this long (ms). */
 #define CHECK_DELAY_MS 300
+/* Typing after a pause this long (µs) is a new undo step. */
+#define TYPING_PAUSE_US (1500 * G_TIME_SPAN_MILLISECOND)
 
 #define SYNTAX_CATEGORY "syntax-error"
 #define RUN_CATEGORY    "run-error"
@@ -51,6 +53,10 @@ struct _RetortScriptEditor
   RetortScriptCompletion *completion;
 
   GArray                 *issues;        /* SyntaxIssue */
+  /* Undo steps: when the last edit was, and whether it ended a step (a
+   * new line, a paste). */
+  gint64                  last_edit;
+  gboolean                step_ended;
   guint                   check_source;
   GCancellable           *check_cancellable;
   int                     run_error_line;
@@ -426,10 +432,17 @@ buffer_changed_cb (RetortScriptEditor *self)
   text = dup_text (self);
   value = json_node_new (JSON_NODE_VALUE);
   json_node_set_string (value, text);
-  /* Consecutive edits merge into one undo step of the experiment. */
+  /* Consecutive edits merge into one undo step of the experiment, up to a
+   * line's end or a pause in typing, as in a text editor. */
+  if (g_get_monotonic_time () - self->last_edit > TYPING_PAUSE_US)
+    retort_experiment_end_typing (self->experiment);
   if (!retort_experiment_set_parameter (self->experiment, retort_module_get_id (self->module),
                                         self->script_param, value, &error))
     g_warning ("The script could not be changed: %s", error->message);
+  if (self->step_ended)
+    retort_experiment_end_typing (self->experiment);
+  self->step_ended = FALSE;
+  self->last_edit = g_get_monotonic_time ();
 
   queue_check (self);
 }
@@ -447,7 +460,12 @@ insert_text_cb (GtkTextBuffer *buffer,
   g_autoptr(GString) spaced = NULL;
   int column;
 
-  if (self->updating || length < 2 || memchr (text, '\t', length) == NULL)
+  if (self->updating)
+    return;
+  /* A new line or a paste ends an undo step. */
+  if (length > 1 || memchr (text, '\n', length) != NULL)
+    self->step_ended = TRUE;
+  if (length < 2 || memchr (text, '\t', length) == NULL)
     return;
 
   spaced = g_string_sized_new (length + 16);
@@ -540,6 +558,18 @@ update_match_label (RetortScriptEditor *self)
   gtk_label_set_text (self->match_label, text);
 }
 
+/* The search entry tells of a change a moment after it (search-changed);
+ * Enter or a replace right after typing must use what it holds now. */
+static void
+sync_search_text (RetortScriptEditor *self)
+{
+  GtkSourceSearchSettings *settings = gtk_source_search_context_get_settings (self->search);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (g_strcmp0 (gtk_source_search_settings_get_search_text (settings), text[0] != '\0' ? text : NULL) != 0)
+    gtk_source_search_settings_set_search_text (settings, text);
+}
+
 static void
 select_match (RetortScriptEditor *self,
               gboolean            backward)
@@ -549,6 +579,7 @@ select_match (RetortScriptEditor *self,
   gboolean wrapped;
   gboolean found;
 
+  sync_search_text (self);
   gtk_text_buffer_get_selection_bounds (buffer, &begin, &end);
   from = backward ? begin : end;
   if (backward)
@@ -603,6 +634,7 @@ replace_cb (RetortScriptEditor *self)
   GtkTextIter begin, end;
   g_autoptr(GError) error = NULL;
 
+  sync_search_text (self);
   if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->buffer), &begin, &end)
       && gtk_source_search_context_get_occurrence_position (self->search, &begin, &end) > 0)
     {
@@ -618,10 +650,15 @@ replace_all_cb (RetortScriptEditor *self)
   const char *replacement = gtk_editable_get_text (GTK_EDITABLE (self->replace_entry));
   g_autoptr(GError) error = NULL;
 
+  sync_search_text (self);
+  /* Every replacement, one undo step. */
+  retort_experiment_begin_group (self->experiment, _("Replace All"));
   gtk_text_buffer_begin_user_action (GTK_TEXT_BUFFER (self->buffer));
-  if (!gtk_source_search_context_replace_all (self->search, replacement, -1, &error))
-    g_warning ("Could not replace: %s", error->message);
+  gtk_source_search_context_replace_all (self->search, replacement, -1, &error);
   gtk_text_buffer_end_user_action (GTK_TEXT_BUFFER (self->buffer));
+  retort_experiment_end_group (self->experiment);
+  if (error != NULL)
+    g_warning ("Could not replace: %s", error->message);
   update_match_label (self);
 }
 
@@ -638,8 +675,10 @@ show_search (RetortScriptEditor *self,
 {
   GtkTextIter begin, end;
 
-  /* A word selected on one line is what to look for. */
-  if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->buffer), &begin, &end)
+  /* A word selected on one line is what to look for, unless a search is
+   * going on (its match is what is selected). */
+  if (!gtk_search_bar_get_search_mode (self->search_bar)
+      && gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->buffer), &begin, &end)
       && gtk_text_iter_get_line (&begin) == gtk_text_iter_get_line (&end))
     {
       g_autofree char *selected = gtk_text_iter_get_text (&begin, &end);
@@ -648,8 +687,17 @@ show_search (RetortScriptEditor *self,
     }
   gtk_widget_set_visible (self->replace_box, replace);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+  /* Replacing what is already looked for: straight to the replacement. */
+  if (replace && gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->replace_entry));
+      gtk_editable_select_region (GTK_EDITABLE (self->replace_entry), 0, -1);
+    }
+  else
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+      gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+    }
 }
 
 static void

@@ -462,6 +462,14 @@ record (RetortExperiment *self,
   notify_undo_state (self, before);
 }
 
+void
+retort_experiment_end_typing (RetortExperiment *self)
+{
+  g_return_if_fail (RETORT_IS_EXPERIMENT (self));
+
+  self->merge_open = FALSE;
+}
+
 /* Does @command and records it as one step. */
 static void
 execute (RetortExperiment *self,

@@ -110,6 +110,11 @@ gboolean          retort_experiment_set_dataset      (RetortExperiment  *self,
                                                       GBytes            *contents,
                                                       GError           **error);
 
+/* Ends the undo step that typing into a text or script parameter is
+ * adding to: the next edit starts a new one (an editor calls it at a line's
+ * end, after a pause, around a paste). */
+void              retort_experiment_end_typing       (RetortExperiment  *self);
+
 /* Several edits as one undo step (paste, delete a selection). */
 void              retort_experiment_begin_group      (RetortExperiment  *self,
                                                       const char        *label);

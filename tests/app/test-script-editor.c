@@ -559,6 +559,165 @@ test_python_device (Fixture       *fixture,
   g_assert_cmpint (gdk_texture_get_height (texture), ==, 150);
 }
 
+static gboolean
+search_bar_open (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkSearchBar *bar = find_descendant (fixture->editor, GTK_TYPE_SEARCH_BAR);
+
+  return gtk_search_bar_get_search_mode (bar);
+}
+
+static GtkWidget *
+find_button_labelled (gpointer    widget,
+                      const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_descendants (widget, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+
+  return NULL;
+}
+
+/* Ctrl+F in the editor searches the script (not the palette), "N of M";
+ * Replace All is one undoable edit of the experiment. */
+static void
+test_search_and_replace (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  LabelWait matches = { GTK_WIDGET (fixture->editor), "1 of 3" };
+  g_autofree char *replaced = NULL;
+  g_autofree char *undone = NULL;
+  GtkWidget *replace_all;
+
+  SKIP_WITHOUT_XDOTOOL ();
+
+  set_buffer (fixture,
+              "def azureml_main(dataframe1=None, dataframe2=None):\n"
+              "    print(dataframe1.shape)\n"
+              "    return dataframe1,\n");
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->view));
+  wait_for_idle ();
+  xdotool ("key", "ctrl+f", NULL);
+  g_assert_true (wait_until_seconds (search_bar_open, fixture, 5));
+  xdotool ("type", "--delay", "10", "dataframe1", NULL);
+  g_assert_true (wait_until_seconds (label_shown, &matches, 5));
+  /* The palette's search was left alone. */
+  g_assert_true (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)),
+                                          RETORT_TYPE_SCRIPT_EDITOR) != NULL);
+
+  xdotool ("key", "ctrl+h", NULL);
+  xdotool ("type", "--delay", "10", "df", NULL);
+  replace_all = find_button_labelled (fixture->editor, "Replace _All");
+  g_assert_nonnull (replace_all);
+  g_assert_true (gtk_widget_get_mapped (replace_all));
+  /* A click (activating a button emits "clicked" a moment later). */
+  g_signal_emit_by_name (replace_all, "clicked");
+  wait_for_idle ();
+  replaced = buffer_text (fixture->buffer);
+  g_assert_cmpstr (replaced, ==,
+                   "def azureml_main(df=None, dataframe2=None):\n"
+                   "    print(df.shape)\n"
+                   "    return df,\n");
+  g_assert_cmpstr (retort_module_get_string (fixture->script, "script"), ==, replaced);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL));
+  wait_for_idle ();
+  undone = buffer_text (fixture->buffer);
+  g_assert_nonnull (strstr (undone, "print(dataframe1.shape)"));
+}
+
+/* The view's font size in points (GTK hands Pango pixels at 96 dpi). */
+static double
+view_font_size (Fixture *fixture)
+{
+  PangoFontDescription *font = pango_context_get_font_description (
+    gtk_widget_get_pango_context (GTK_WIDGET (fixture->view)));
+  double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+
+  return pango_font_description_get_size_is_absolute (font) ? size * 72 / 96 : size;
+}
+
+/* The font size setting, Ctrl+plus in the editor, and the dark style. */
+static void
+test_font_and_style (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkSourceBuffer *source_buffer = GTK_SOURCE_BUFFER (fixture->buffer);
+
+  g_settings_set_int (settings, "editor-font-size", 16);
+  wait_for_layout (fixture->view);
+  g_assert_cmpfloat_with_epsilon (view_font_size (fixture), 16, 0.5);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "editor.zoom-in", NULL);
+  wait_for_layout (fixture->view);
+  g_assert_cmpint (g_settings_get_int (settings, "editor-font-size"), ==, 17);
+  g_assert_cmpfloat_with_epsilon (view_font_size (fixture), 17, 0.5);
+  g_settings_reset (settings, "editor-font-size");
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_for_idle ();
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (source_buffer)),
+                   ==, "Adwaita-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  wait_for_idle ();
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (source_buffer)),
+                   ==, "Adwaita");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+#define STREAMING_SCRIPT \
+  "import time\n" \
+  "\n" \
+  "def azureml_main(dataframe1=None, dataframe2=None):\n" \
+  "    print('first line', flush=True)\n" \
+  "    time.sleep(3)\n" \
+  "    print('second line')\n" \
+  "    return dataframe1,\n"
+
+typedef struct
+{
+  RetortPythonDeviceView *device;
+  const char             *text;
+} ConsoleWait;
+
+static gboolean
+console_has (gpointer data)
+{
+  ConsoleWait *wait = data;
+  g_autofree char *console =
+    retort_console_view_dup_text (retort_python_device_view_get_console (wait->device));
+
+  return console != NULL && strstr (console, wait->text) != NULL;
+}
+
+/* While the script runs, what it printed is already in the results pane. */
+static void
+test_console_streams (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  RetortResultsPane *results = find_descendant (fixture->window, RETORT_TYPE_RESULTS_PANE);
+  RetortPythonDeviceView *device = find_descendant (results, RETORT_TYPE_PYTHON_DEVICE_VIEW);
+  ConsoleWait first = { device, "first line" };
+  ConsoleWait second = { device, "second line" };
+  StateWait running = { fixture->window, retort_module_get_id (fixture->script),
+                        RETORT_MODULE_STATE_RUNNING };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
+  g_assert_true (wait_until_seconds (console_has, &first, 30));
+  g_assert_true (has_state (&running));
+  g_assert_false (console_has (&second));
+
+  wait_for_state (fixture, fixture->script, RETORT_MODULE_STATE_FINISHED);
+  g_assert_true (wait_until_seconds (console_has, &second, 5));
+  g_assert_true (console_has (&first));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -599,6 +758,12 @@ main (int   argc,
               fixture_set_up, test_completion_from_runner, fixture_tear_down);
   g_test_add ("/script-editor/traceback-opens-line", Fixture, FAILING_SCRIPT,
               fixture_set_up, test_traceback_opens_line, fixture_tear_down);
+  g_test_add ("/script-editor/search-and-replace", Fixture, NULL,
+              fixture_set_up, test_search_and_replace, fixture_tear_down);
+  g_test_add ("/script-editor/font-and-style", Fixture, NULL,
+              fixture_set_up, test_font_and_style, fixture_tear_down);
+  g_test_add ("/script-editor/console-streams", Fixture, STREAMING_SCRIPT,
+              fixture_set_up, test_console_streams, fixture_tear_down);
   g_test_add ("/script-editor/python-device", Fixture, CONSOLE_SCRIPT,
               fixture_set_up, test_python_device, fixture_tear_down);
 

@@ -418,16 +418,25 @@ test_merge_typing (void)
   set_text (experiment, "m1", "script", "impo");
   g_assert_cmpuint (undo_depth (experiment), ==, 4);
 
+  /* So it does when the editor ends the step (a new line, a pause). */
+  retort_experiment_end_typing (experiment);
+  set_text (experiment, "m1", "script", "impor");
+  set_text (experiment, "m1", "script", "import");
+  g_assert_cmpuint (undo_depth (experiment), ==, 5);
+  g_assert_true (retort_experiment_undo (experiment));
+  g_assert_cmpstr (retort_module_get_string (python, "script"), ==, "impo");
+  g_assert_true (retort_experiment_redo (experiment));
+
   /* Another module's text parameter is another step, and so is a
    * parameter that is not text. */
   set_text (experiment, "m2", query->name, "SELECT 1;");
   set_text (experiment, "m2", query->name, "SELECT 12;");
-  g_assert_cmpuint (undo_depth (experiment), ==, 5);
-  set_text (experiment, "m1", "script", "impor");
   g_assert_cmpuint (undo_depth (experiment), ==, 6);
+  set_text (experiment, "m1", "script", "import ");
+  g_assert_cmpuint (undo_depth (experiment), ==, 7);
   g_assert_true (retort_experiment_set_parameter (experiment, "m1", "timeout", timeout, NULL));
   g_assert_true (retort_experiment_set_parameter (experiment, "m1", "timeout", timeout2, NULL));
-  g_assert_cmpuint (undo_depth (experiment), ==, 8);
+  g_assert_cmpuint (undo_depth (experiment), ==, 9);
   g_assert_cmpstr (retort_module_get_string (sql, query->name), ==, "SELECT 12;");
 }
 
