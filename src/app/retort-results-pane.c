@@ -371,7 +371,6 @@ update_viewers (RetortResultsPane *self,
                 RetortModuleRun   *run,
                 RetortModuleState  state)
 {
-  const RetortModuleKind *kind = self->pages_kind;
   const char *id = retort_module_get_id (self->module);
   gboolean current = state == RETORT_MODULE_STATE_FINISHED || state == RETORT_MODULE_STATE_CACHED;
 
@@ -426,8 +425,6 @@ update_viewers (RetortResultsPane *self,
         table = retort_module_run_get_output_table (source_run, source->from_port);
       retort_table_view_set_table (RETORT_TABLE_VIEW (viewer), table);
     }
-
-  (void) kind;
 }
 
 static void

@@ -8,12 +8,22 @@
 #include "retort-completion-proposal.h"
 #include "retort-script-completion.h"
 
+/* The runner answers at most this many names: a longer list was cut, and
+ * is asked for again as the word grows. */
+#define RUNNER_MAX_ITEMS 200
+
 struct _RetortScriptCompletion
 {
   GObject             parent_instance;
 
   GStrv               columns;
   RetortPythonRunner *runner;
+
+  /* The proposals on show: the runner's first (runner_count of them). */
+  GListStore         *store;
+  guint               runner_count;
+  gboolean            capped;
+  GCancellable       *requery;
 };
 
 /* Python 3.11's keyword.kwlist and the builtins a script uses. */
@@ -143,6 +153,29 @@ populate_free (Populate *populate)
   g_free (populate);
 }
 
+/* Puts the runner's @items first in @store, in place of the last ones. */
+static void
+replace_runner_items (RetortScriptCompletion *self,
+                      GListStore             *store,
+                      GPtrArray              *items)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) proposals = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      RetortCompletionItem *item = g_ptr_array_index (items, i);
+
+      if (g_hash_table_add (seen, item->text))
+        g_ptr_array_add (proposals,
+                         retort_completion_proposal_new (item->text, item->kind, item->detail));
+    }
+
+  g_list_store_splice (store, 0, self->runner_count, proposals->pdata, proposals->len);
+  self->runner_count = proposals->len;
+  self->capped = items->len >= RUNNER_MAX_ITEMS;
+}
+
 static void
 complete_cb (GObject      *object,
              GAsyncResult *result,
@@ -163,19 +196,12 @@ complete_cb (GObject      *object,
     }
   else
     {
-      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      RetortScriptCompletion *self = g_task_get_source_object (task);
 
       /* The runner's answers first: they know the context. */
-      for (guint i = 0; i < items->len; i++)
-        {
-          RetortCompletionItem *item = g_ptr_array_index (items, i);
-          g_autoptr(RetortCompletionProposal) proposal = NULL;
-
-          if (!g_hash_table_add (seen, item->text))
-            continue;
-          proposal = retort_completion_proposal_new (item->text, item->kind, item->detail);
-          g_list_store_insert (populate->store, i, proposal);
-        }
+      g_set_object (&self->store, populate->store);
+      self->runner_count = 0;
+      replace_runner_items (self, populate->store, items);
     }
 
   g_task_return_pointer (task, filtered (populate->store, populate->word), g_object_unref);
@@ -198,6 +224,11 @@ retort_script_completion_populate_async (GtkSourceCompletionProvider *provider,
 
   g_task_set_source_tag (task, retort_script_completion_populate_async);
   gtk_source_completion_context_get_bounds (context, &begin, &end);
+  g_cancellable_cancel (self->requery);
+  g_clear_object (&self->requery);
+  g_clear_object (&self->store);
+  self->runner_count = 0;
+  self->capped = FALSE;
 
   if (column_quote_before (&begin) != 0)
     {
@@ -250,10 +281,26 @@ retort_script_completion_populate_finish (GtkSourceCompletionProvider *provider,
 }
 
 static void
+requery_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(RetortScriptCompletion) self = user_data;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+
+  items = retort_python_runner_complete_finish (RETORT_PYTHON_RUNNER (object), result, &error);
+  if (items == NULL || self->store == NULL)
+    return;
+  replace_runner_items (self, self->store, items);
+}
+
+static void
 retort_script_completion_refilter (GtkSourceCompletionProvider *provider,
                                    GtkSourceCompletionContext  *context,
                                    GListModel                  *model)
 {
+  RetortScriptCompletion *self = RETORT_SCRIPT_COMPLETION (provider);
   g_autofree char *word = gtk_source_completion_context_get_word (context);
   GtkFilter *filter;
 
@@ -262,6 +309,27 @@ retort_script_completion_refilter (GtkSourceCompletionProvider *provider,
   filter = gtk_filter_list_model_get_filter (GTK_FILTER_LIST_MODEL (model));
   if (GTK_IS_STRING_FILTER (filter))
     gtk_string_filter_set_search (GTK_STRING_FILTER (filter), word);
+
+  /* The runner's list was cut short (a DataFrame has hundreds of
+   * attributes): ask again for the longer word, and the list follows. */
+  if (self->capped && self->store != NULL && self->runner != NULL
+      && gtk_filter_list_model_get_model (GTK_FILTER_LIST_MODEL (model)) == G_LIST_MODEL (self->store))
+    {
+      GtkTextBuffer *buffer = GTK_TEXT_BUFFER (gtk_source_completion_context_get_buffer (context));
+      GtkTextIter start, stop, begin, end;
+      g_autofree char *source = NULL;
+
+      gtk_source_completion_context_get_bounds (context, &begin, &end);
+      gtk_text_buffer_get_bounds (buffer, &start, &stop);
+      source = gtk_text_buffer_get_text (buffer, &start, &stop, FALSE);
+      g_cancellable_cancel (self->requery);
+      g_clear_object (&self->requery);
+      self->requery = g_cancellable_new ();
+      retort_python_runner_complete_async (self->runner, source,
+                                           gtk_text_iter_get_line (&end) + 1,
+                                           gtk_text_iter_get_line_offset (&end) + 1,
+                                           self->requery, requery_cb, g_object_ref (self));
+    }
 }
 
 static void
@@ -356,6 +424,9 @@ retort_script_completion_finalize (GObject *object)
 
   g_clear_pointer (&self->columns, g_strfreev);
   g_clear_object (&self->runner);
+  g_cancellable_cancel (self->requery);
+  g_clear_object (&self->requery);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (retort_script_completion_parent_class)->finalize (object);
 }

@@ -358,7 +358,8 @@ test_completion_offers_columns (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (text, "x = dataframe1[\"height\"]"));
 }
 
-/* Module attributes come from the runner: `np.ar` offers arange. */
+/* Module attributes come from the runner: `np.ar` offers arange, and
+ * `dataframe1.grou` groupby. */
 static void
 test_completion_from_runner (Fixture       *fixture,
                              gconstpointer  data)
@@ -372,6 +373,15 @@ test_completion_from_runner (Fixture       *fixture,
   gtk_widget_grab_focus (GTK_WIDGET (fixture->view));
   wait_for_idle ();
   xdotool ("type", "--delay", "20", "np.ar", NULL);
+  g_assert_true (wait_until_seconds (label_shown, &wait, 30));
+  xdotool ("key", "Escape", NULL);
+
+  /* The inputs are DataFrames. */
+  set_buffer (fixture, "def azureml_main(dataframe1=None, dataframe2=None):\n    y = ");
+  cursor_to_end (fixture);
+  wait_for_idle ();
+  wait.text = "groupby";
+  xdotool ("type", "--delay", "20", "dataframe1.grou", NULL);
   g_assert_true (wait_until_seconds (label_shown, &wait, 30));
   xdotool ("key", "Escape", NULL);
 }

@@ -225,6 +225,10 @@ test_complete (gconstpointer data)
                                          "def azureml_main(dataframe1=None):\n"
                                          "    df = dataframe1\n"
                                          "    df.", 3, 8);
+  /* The inputs themselves are known to be DataFrames. */
+  g_autoptr(GPtrArray) input = complete (runner,
+                                         "def azureml_main(dataframe1=None, dataframe2=None):\n"
+                                         "    dataframe2.grou", 2, 20);
   RetortCompletionItem *item;
 
   g_assert_nonnull (find_item (numpy, "array"));
@@ -237,8 +241,9 @@ test_complete (gconstpointer data)
   g_assert_nonnull (item);
   g_assert_cmpstr (item->kind, ==, "keyword");
   g_assert_nonnull (find_item (defined, "my_value"));
-  /* Nothing is known about an input's type: no crash, at most 200. */
+  /* Nothing is known about a copy of an input: no crash, at most 200. */
   g_assert_cmpuint (frame->len, <=, 200);
+  g_assert_nonnull (find_item (input, "groupby"));
 }
 
 /* Without jedi (RETORT_RUNNER_NO_JEDI=1 in the runner's environment). */
@@ -251,11 +256,13 @@ test_complete_fallback (gconstpointer data)
   g_autoptr(GPtrArray) keyword = NULL;
   g_autoptr(GPtrArray) defined = NULL;
   g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(GPtrArray) input = NULL;
 
   retort_python_runner_set_sandbox_enabled (runner, GPOINTER_TO_INT (data));
   g_setenv ("RETORT_RUNNER_NO_JEDI", "1", TRUE);
   numpy = complete (runner, "import numpy as np\nx = np.ar", 2, 10);
   g_unsetenv ("RETORT_RUNNER_NO_JEDI");
+  input = complete (runner, "def azureml_main(dataframe1=None):\n    dataframe1.me", 2, 18);
   builtin = complete (runner, "pri", 1, 4);
   keyword = complete (runner, "imp", 1, 4);
   defined = complete (runner, "def helper(a):\n    return a\nhel", 3, 4);
@@ -267,6 +274,8 @@ test_complete_fallback (gconstpointer data)
   g_assert_cmpstr (find_item (keyword, "import")->kind, ==, "keyword");
   g_assert_cmpstr (find_item (defined, "helper")->kind, ==, "function");
   g_assert_cmpuint (issues->len, ==, 1);
+  g_assert_nonnull (find_item (input, "mean"));
+  g_assert_nonnull (find_item (input, "merge"));
 }
 
 static void

@@ -236,6 +236,10 @@ def _complete(request):
     if len(source) > MAX_SOURCE_CHARS:
         # Only the imports: enough for `np.` and cheap to parse.
         source = "\n".join(_IMPORT_LINE.findall(source))
+    elif _FRAME_ATTRIBUTE.search(before):
+        # jedi takes azureml_main's inputs for None, their default; the
+        # fallback knows they are DataFrames.
+        pass
     elif _use_jedi():
         try:
             items = _with_budget(JEDI_BUDGET_S, _jedi_items, source, line, column, filename)
@@ -246,8 +250,13 @@ def _complete(request):
             print("retort-runner: jedi failed: %s: %s" % (type(exc).__name__, exc),
                   file=sys.stderr)
             items = None
-    if items is None:
-        items = _fallback_items(source, before, line)
+    if not items:
+        # Also when jedi found nothing: it takes azureml_main's inputs for
+        # None (their default), where the fallback knows they are DataFrames.
+        fallback = _fallback_items(source, before, line)
+        if items is None or fallback:
+            items = fallback
+            engine = "fallback"
     return {"type": "completions", "engine": engine, "items": items[:MAX_ITEMS]}
 
 
@@ -508,20 +517,28 @@ def _arguments(node):
         return "…"
 
 
+_FRAME_PARAMETERS = ("dataframe1", "dataframe2")
+_FRAME_ATTRIBUTE = re.compile(r"(?:^|[^\w.])dataframe[12]\.\w*$")
+
+
 def _attributes(source, base, line):
     """The attributes of @base when it names an imported module (or
     something in one) that this process has imported already."""
     parts = base.split(".")
     modules = _imports(_parse(source, line))
-    if parts[0] not in modules:
+    if parts[0] in _FRAME_PARAMETERS and parts[0] not in modules and "pandas" in sys.modules:
+        # azureml_main's inputs arrive as pandas DataFrames.
+        value = sys.modules["pandas"].DataFrame
+    elif parts[0] not in modules:
         return {}
-    # `import a.b` binds `a`; `np.linalg` is numpy.linalg if imported.
-    dotted = modules[parts[0]]
-    value = sys.modules.get(dotted)
-    if value is None:
-        head, _, tail = dotted.rpartition(".")
-        module = sys.modules.get(head) if head else None
-        value = _static_attribute(module, tail) if module is not None else None
+    else:
+        # `import a.b` binds `a`; `np.linalg` is numpy.linalg if imported.
+        dotted = modules[parts[0]]
+        value = sys.modules.get(dotted)
+        if value is None:
+            head, _, tail = dotted.rpartition(".")
+            module = sys.modules.get(head) if head else None
+            value = _static_attribute(module, tail) if module is not None else None
     for part in parts[1:]:
         if value is None:
             break
