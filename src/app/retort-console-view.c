@@ -418,6 +418,12 @@ search_key_pressed_cb (GtkEventControllerKey *controller,
 }
 
 static void
+search_stopped_cb (RetortConsoleView *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
 search_mode_cb (RetortConsoleView *self)
 {
   /* Closing the search removes its highlights; opening it searches again. */
@@ -645,7 +651,11 @@ retort_console_view_init (RetortConsoleView *self)
   /* Created last: it wins over the other match tag. */
   self->current_match_tag = gtk_text_buffer_create_tag (self->buffer, "current-search-match", NULL);
 
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  /* Not gtk_search_bar_connect_entry(): the bar would focus the entry once
+   * its reveal animation ends, selecting what was typed meanwhile, which the
+   * next key then replaces. Escape (stop-search) closes the bar here. */
+  g_signal_connect_object (self->search_entry, "stop-search",
+                           G_CALLBACK (search_stopped_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
                            G_CALLBACK (search_mode_cb), self, G_CONNECT_SWAPPED);
   keys = gtk_event_controller_key_new ();

@@ -805,7 +805,9 @@ build_search_bar (RetortScriptEditor *self)
   self->search_bar = GTK_SEARCH_BAR (gtk_search_bar_new ());
   gtk_search_bar_set_child (self->search_bar, grid);
   gtk_search_bar_set_show_close_button (self->search_bar, TRUE);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  /* Not gtk_search_bar_connect_entry(): the bar would focus the entry once
+   * its reveal animation ends, selecting what was typed meanwhile, which the
+   * next key then replaces. The entry's own stop-search is Escape. */
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (next_match_cb), self);
@@ -935,19 +937,14 @@ static void
 retort_script_editor_constructed (GObject *object)
 {
   RetortScriptEditor *self = RETORT_SCRIPT_EDITOR (object);
-  const RetortModuleKind *kind = retort_module_get_kind (self->module);
+  const RetortParamSpec *script = retort_module_kind_find_script (retort_module_get_kind (self->module));
   GSettingsSchemaSource *schemas = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
   G_OBJECT_CLASS (retort_script_editor_parent_class)->constructed (object);
 
-  for (guint i = 0; i < kind->n_params; i++)
-    if (kind->params[i].type == RETORT_PARAM_SCRIPT)
-      {
-        self->script_param = g_strdup (kind->params[i].name);
-        break;
-      }
-  g_return_if_fail (self->script_param != NULL);
+  g_return_if_fail (script != NULL);
+  self->script_param = g_strdup (script->name);
 
   if (schemas != NULL)
     schema = g_settings_schema_source_lookup (schemas, APPLICATION_ID, TRUE);
@@ -1125,8 +1122,9 @@ retort_script_editor_init (RetortScriptEditor *self)
   g_array_set_clear_func (self->issues, (GDestroyNotify) syntax_issue_clear);
   build_view (self);
 
-  /* In the capture phase: before the text view takes Ctrl+Return as a new
-   * line, and before the window's own Ctrl+F (find a module). */
+  /* In the capture phase, before the text view takes Ctrl+Return as a new
+   * line. In RetortWindow the application's accelerators come first (they
+   * look at the focus and do the same); these serve an editor elsewhere. */
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>Return", "editor.run");
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>KP_Enter", "editor.run");

@@ -264,13 +264,7 @@ is_experiment_file (GFile *file)
 static gboolean
 module_has_script (RetortModule *module)
 {
-  const RetortModuleKind *kind = retort_module_get_kind (module);
-
-  for (guint i = 0; i < kind->n_params; i++)
-    if (kind->params[i].type == RETORT_PARAM_SCRIPT)
-      return TRUE;
-
-  return FALSE;
+  return retort_module_kind_find_script (retort_module_get_kind (module)) != NULL;
 }
 
 static gboolean

@@ -74,5 +74,8 @@ const RetortModuleKind **retort_module_kind_list        (guint                  
 
 const RetortParamSpec   *retort_module_kind_find_param  (const RetortModuleKind *kind,
                                                          const char             *name);
+/* The kind's RETORT_PARAM_SCRIPT parameter (Execute Python Script's), or
+ * NULL: kinds that have one open in the script editor. */
+const RetortParamSpec   *retort_module_kind_find_script (const RetortModuleKind *kind);
 
 G_END_DECLS

@@ -66,3 +66,15 @@ retort_module_kind_find_param (const RetortModuleKind *kind,
 
   return NULL;
 }
+
+const RetortParamSpec *
+retort_module_kind_find_script (const RetortModuleKind *kind)
+{
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  for (guint i = 0; i < kind->n_params; i++)
+    if (kind->params[i].type == RETORT_PARAM_SCRIPT)
+      return &kind->params[i];
+
+  return NULL;
+}
