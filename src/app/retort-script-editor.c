@@ -33,7 +33,7 @@ struct _RetortScriptEditor
   GtkWidget               parent_instance;
 
   GtkWidget              *box;
-  GtkSearchBar           *search_bar;
+  GtkWidget              *search_bar;
   GtkSearchEntry         *search_entry;
   GtkEntry               *replace_entry;
   GtkWidget              *replace_box;
@@ -62,6 +62,8 @@ struct _RetortScriptEditor
   int                     run_error_line;
   /* Setting the buffer from the model: not an edit. */
   gboolean                updating;
+  /* Asked for the focus before it was on screen (a tab just opened). */
+  gboolean                focus_on_map;
 };
 
 enum {
@@ -665,8 +667,18 @@ replace_all_cb (RetortScriptEditor *self)
 static void
 stop_search_cb (RetortScriptEditor *self)
 {
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_set_visible (self->search_bar, FALSE);
+  gtk_source_search_context_set_highlight (self->search, FALSE);
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  stop_search_cb (user_data);
+  return TRUE;
 }
 
 static void
@@ -677,7 +689,7 @@ show_search (RetortScriptEditor *self,
 
   /* A word selected on one line is what to look for, unless a search is
    * going on (its match is what is selected). */
-  if (!gtk_search_bar_get_search_mode (self->search_bar)
+  if (!gtk_widget_get_visible (self->search_bar)
       && gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->buffer), &begin, &end)
       && gtk_text_iter_get_line (&begin) == gtk_text_iter_get_line (&end))
     {
@@ -686,7 +698,8 @@ show_search (RetortScriptEditor *self,
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), selected);
     }
   gtk_widget_set_visible (self->replace_box, replace);
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_set_visible (self->search_bar, TRUE);
+  gtk_source_search_context_set_highlight (self->search, TRUE);
   /* Replacing what is already looked for: straight to the replacement. */
   if (replace && gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
     {
@@ -768,6 +781,7 @@ build_search_bar (RetortScriptEditor *self)
   GtkWidget *next = icon_button ("go-down-symbolic", _("Next Match (Enter)"));
   GtkWidget *replace = gtk_button_new_with_mnemonic (_("_Replace"));
   GtkWidget *replace_all = gtk_button_new_with_mnemonic (_("Replace _All"));
+  GtkWidget *close, *bar;
 
   self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);
@@ -802,12 +816,36 @@ build_search_bar (RetortScriptEditor *self)
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->match_label), 1, 0, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), self->replace_box, 0, 1, 2, 1);
 
-  self->search_bar = GTK_SEARCH_BAR (gtk_search_bar_new ());
-  gtk_search_bar_set_child (self->search_bar, grid);
-  gtk_search_bar_set_show_close_button (self->search_bar, TRUE);
-  /* Not gtk_search_bar_connect_entry(): the bar would focus the entry once
-   * its reveal animation ends, selecting what was typed meanwhile, which the
-   * next key then replaces. The entry's own stop-search is Escape. */
+  /* A bar of our own rather than a GtkSearchBar: that one focuses its entry
+   * only once its reveal animation has ended, selecting what was typed
+   * meanwhile (which the next key then replaces), and keys typed before it
+   * can take the focus would go into the script. This one shows at once
+   * (a revealer without a transition kept its room when hidden, on 4.8). */
+  close = icon_button ("window-close-symbolic", _("Close Search (Escape)"));
+  gtk_widget_add_css_class (close, "flat");
+  gtk_widget_add_css_class (close, "circular");
+  gtk_widget_set_valign (close, GTK_ALIGN_START);
+  gtk_widget_set_halign (grid, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (grid, TRUE);
+  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (bar, "editor-search");
+  gtk_box_append (GTK_BOX (bar), grid);
+  gtk_box_append (GTK_BOX (bar), close);
+
+  /* Escape closes it from the replacement entry and the buttons too. */
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                            gtk_callback_action_new (escape_cb, self,
+                                                                                     NULL)));
+    gtk_widget_add_controller (bar, keys);
+  }
+
+  self->search_bar = bar;
+  gtk_widget_set_visible (bar, FALSE);
+  g_signal_connect_swapped (close, "clicked", G_CALLBACK (stop_search_cb), self);
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (next_match_cb), self);
@@ -911,7 +949,7 @@ build_view (RetortScriptEditor *self)
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   build_search_bar (self);
-  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->search_bar));
+  gtk_box_append (GTK_BOX (self->box), self->search_bar);
   gtk_box_append (GTK_BOX (self->box), scrolled);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
@@ -1061,7 +1099,30 @@ retort_script_editor_get_property (GObject    *object,
 static gboolean
 retort_script_editor_grab_focus (GtkWidget *widget)
 {
-  return gtk_widget_grab_focus (GTK_WIDGET (RETORT_SCRIPT_EDITOR (widget)->view));
+  RetortScriptEditor *self = RETORT_SCRIPT_EDITOR (widget);
+
+  /* A tab just selected is shown at the next frame: the focus waits. */
+  if (!gtk_widget_get_mapped (widget))
+    {
+      self->focus_on_map = TRUE;
+      return TRUE;
+    }
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->view));
+}
+
+static void
+retort_script_editor_map (GtkWidget *widget)
+{
+  RetortScriptEditor *self = RETORT_SCRIPT_EDITOR (widget);
+
+  GTK_WIDGET_CLASS (retort_script_editor_parent_class)->map (widget);
+
+  if (self->focus_on_map)
+    {
+      self->focus_on_map = FALSE;
+      gtk_widget_grab_focus (GTK_WIDGET (self->view));
+    }
 }
 
 static void
@@ -1076,6 +1137,7 @@ retort_script_editor_class_init (RetortScriptEditorClass *klass)
   object_class->set_property = retort_script_editor_set_property;
   object_class->get_property = retort_script_editor_get_property;
   widget_class->grab_focus = retort_script_editor_grab_focus;
+  widget_class->map = retort_script_editor_map;
 
   properties[PROP_EXPERIMENT] =
     g_param_spec_object ("experiment", NULL, NULL, RETORT_TYPE_EXPERIMENT,
@@ -1206,8 +1268,11 @@ retort_script_editor_go_to_line (RetortScriptEditor *self,
 
   get_line_iter (self, line, 0, &iter);
   gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
-  gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->view), &iter, 0.25, TRUE, 0, 0.3);
-  gtk_widget_grab_focus (GTK_WIDGET (self->view));
+  /* A mark, so that it scrolls there once laid out (a tab just opened). */
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view),
+                                gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)),
+                                0.25, TRUE, 0, 0.3);
+  gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 int

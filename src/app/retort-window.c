@@ -740,13 +740,42 @@ canvas_selection_changed_cb (RetortWindow *self)
   retort_window_update_actions (self);
 }
 
-/* Double-click or Enter on a module: to its script, or its parameters. */
+typedef struct
+{
+  RetortWindow *window;
+  RetortModule *module;
+} OpenLater;
+
+static gboolean
+open_script_later_cb (gpointer user_data)
+{
+  OpenLater *later = user_data;
+
+  if (later->window->experiment != NULL
+      && retort_experiment_find_module (later->window->experiment,
+                                        retort_module_get_id (later->module)) == later->module)
+    retort_window_open_script (later->window, later->module, 0);
+  g_object_unref (later->window);
+  g_object_unref (later->module);
+  g_free (later);
+  return G_SOURCE_REMOVE;
+}
+
+/* Double-click or Enter on a module: to its script, or its parameters. The
+ * script opens once the press is handled: the canvas gives the pressed card
+ * the focus, which must not win over the editor's. */
 static void
 canvas_module_activated_cb (RetortWindow *self,
                             RetortModule *module)
 {
   if (module_has_script (module))
-    retort_window_open_script (self, module, 0);
+    {
+      OpenLater *later = g_new0 (OpenLater, 1);
+
+      later->window = g_object_ref (self);
+      later->module = g_object_ref (module);
+      g_idle_add (open_script_later_cb, later);
+    }
   else
     gtk_widget_child_focus (GTK_WIDGET (self->properties_pane), GTK_DIR_TAB_FORWARD);
 }

@@ -573,9 +573,12 @@ static gboolean
 search_bar_open (gpointer data)
 {
   Fixture *fixture = data;
-  GtkSearchBar *bar = find_descendant (fixture->editor, GTK_TYPE_SEARCH_BAR);
+  GtkEditable *entry = find_descendant (fixture->editor, GTK_TYPE_SEARCH_ENTRY);
 
-  return gtk_search_bar_get_search_mode (bar);
+  /* Open, and taking what is typed. */
+  return gtk_widget_get_mapped (GTK_WIDGET (entry))
+         && gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)),
+                                     GTK_TYPE_SEARCH_ENTRY) == GTK_WIDGET (entry);
 }
 
 static GtkWidget *
