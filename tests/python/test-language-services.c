@@ -224,7 +224,7 @@ test_complete (gconstpointer data)
   g_autoptr(GPtrArray) frame = complete (runner,
                                          "def azureml_main(dataframe1=None):\n"
                                          "    df = dataframe1\n"
-                                         "    df.", 3, 8);
+                                         "    df.grou", 3, 12);
   /* The inputs themselves are known to be DataFrames. */
   g_autoptr(GPtrArray) input = complete (runner,
                                          "def azureml_main(dataframe1=None, dataframe2=None):\n"
@@ -241,7 +241,8 @@ test_complete (gconstpointer data)
   g_assert_nonnull (item);
   g_assert_cmpstr (item->kind, ==, "keyword");
   g_assert_nonnull (find_item (defined, "my_value"));
-  /* Nothing is known about a copy of an input: no crash, at most 200. */
+  /* A name bound to an input is a DataFrame too. */
+  g_assert_nonnull (find_item (frame, "groupby"));
   g_assert_cmpuint (frame->len, <=, 200);
   g_assert_nonnull (find_item (input, "groupby"));
 }

@@ -238,7 +238,7 @@ def _complete(request):
     if len(source) > MAX_SOURCE_CHARS:
         # Only the imports: enough for `np.` and cheap to parse.
         source = "\n".join(_IMPORT_LINE.findall(source))
-    elif _FRAME_ATTRIBUTE.search(before):
+    elif _frame_attribute(source, before):
         # jedi takes azureml_main's inputs for None, their default; the
         # fallback knows they are DataFrames.
         pass
@@ -520,7 +520,25 @@ def _arguments(node):
 
 
 _FRAME_PARAMETERS = ("dataframe1", "dataframe2")
-_FRAME_ATTRIBUTE = re.compile(r"(?:^|[^\w.])dataframe[12]\.\w*$")
+# `name.` or `name.prefix` at the cursor.
+_ATTRIBUTE_AT_END = re.compile(r"(?:^|[^\w.])([A-Za-z_]\w*)\.\w*$")
+# `df = dataframe1` (a copy of the name, as scripts often start).
+_FRAME_ALIAS = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*(dataframe[12])[ \t]*(?:#.*)?$",
+                          re.MULTILINE)
+
+
+def _frame_aliases(source):
+    """The names the source binds to azureml_main's inputs."""
+    return {match.group(1) for match in _FRAME_ALIAS.finditer(source)}
+
+
+def _frame_attribute(source, before):
+    """Whether the cursor is after `dataframe1.` (or a name bound to it)."""
+    match = _ATTRIBUTE_AT_END.search(before)
+    if match is None:
+        return False
+    name = match.group(1)
+    return name in _FRAME_PARAMETERS or name in _frame_aliases(source)
 
 
 def _attributes(source, base, line):
@@ -528,7 +546,8 @@ def _attributes(source, base, line):
     something in one) that this process has imported already."""
     parts = base.split(".")
     modules = _imports(_parse(source, line))
-    if parts[0] in _FRAME_PARAMETERS and parts[0] not in modules and "pandas" in sys.modules:
+    if ((parts[0] in _FRAME_PARAMETERS or parts[0] in _frame_aliases(source))
+            and parts[0] not in modules and "pandas" in sys.modules):
         # azureml_main's inputs arrive as pandas DataFrames.
         value = sys.modules["pandas"].DataFrame
     elif parts[0] not in modules:
