@@ -109,35 +109,40 @@ key_pressed_cb (GtkEventControllerKey *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+/* The first widget under @root that is a @type (and on screen, if
+ * @mapped), depth first. */
+static gpointer
+find_widget (GtkWidget *root,
+             GType      type,
+             gboolean   mapped)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (!mapped || gtk_widget_get_mapped (root)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gpointer found = find_widget (child, type, mapped);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* The results pane's table shows this round's output. */
 static gboolean
 output_shown (gpointer data)
 {
   Loop *loop = data;
-  RetortTableView *view = NULL;
+  RetortTableView *view;
   RetortTable *table;
   int column;
   g_autofree char *cell = NULL;
   g_autofree char *expected = g_strdup_printf ("%d", loop->expected);
 
-  {
-    /* Depth first, the first table view that is on screen. */
-    GPtrArray *stack = g_ptr_array_new ();
-
-    g_ptr_array_add (stack, loop->results);
-    while (stack->len > 0 && view == NULL)
-      {
-        GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
-
-        if (RETORT_IS_TABLE_VIEW (widget) && gtk_widget_get_mapped (widget))
-          view = RETORT_TABLE_VIEW (widget);
-        for (GtkWidget *child = gtk_widget_get_first_child (widget);
-             child != NULL;
-             child = gtk_widget_get_next_sibling (child))
-          g_ptr_array_add (stack, child);
-      }
-    g_ptr_array_unref (stack);
-  }
+  view = find_widget (GTK_WIDGET (loop->results), RETORT_TYPE_TABLE_VIEW, TRUE);
   if (view == NULL || (table = retort_table_view_get_table (view)) == NULL)
     return FALSE;
   column = retort_table_find_column (table, "round");
@@ -255,26 +260,8 @@ main (int   argc,
   if (!retort_window_open_file_finish (loop.window, result, &error))
     g_error ("%s", error->message);
 
-  canvas = NULL;
-  {
-    GPtrArray *stack = g_ptr_array_new ();
-
-    g_ptr_array_add (stack, loop.window);
-    while (stack->len > 0)
-      {
-        GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
-
-        if (RETORT_IS_CANVAS (widget))
-          canvas = RETORT_CANVAS (widget);
-        if (RETORT_IS_RESULTS_PANE (widget))
-          loop.results = RETORT_RESULTS_PANE (widget);
-        for (GtkWidget *child = gtk_widget_get_first_child (widget);
-             child != NULL;
-             child = gtk_widget_get_next_sibling (child))
-          g_ptr_array_add (stack, child);
-      }
-    g_ptr_array_unref (stack);
-  }
+  canvas = find_widget (GTK_WIDGET (loop.window), RETORT_TYPE_CANVAS, FALSE);
+  loop.results = find_widget (GTK_WIDGET (loop.window), RETORT_TYPE_RESULTS_PANE, FALSE);
   g_assert (canvas != NULL && loop.results != NULL);
   loop.scheduler = retort_canvas_get_scheduler (canvas);
   python = retort_experiment_find_module (retort_canvas_get_experiment (canvas),

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "retort-code-style.h"
 #include "retort-column-picker.h"
 #include "retort-properties-pane.h"
 #include "retort-table-lib.h"
@@ -632,30 +633,6 @@ choose_clicked_cb (GtkButton   *button,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (editor->chooser));
 }
 
-static void
-update_code_style (GtkTextView *view)
-{
-  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (view));
-  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  GtkSourceStyleScheme *scheme =
-    gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita");
-
-  gtk_source_buffer_set_style_scheme (buffer, scheme);
-}
-
-static void
-style_manager_dark_cb (RetortPropertiesPane *self)
-{
-  for (guint i = 0; i < self->editors->len; i++)
-    {
-      ParamEditor *editor = g_ptr_array_index (self->editors, i);
-
-      if (GTK_SOURCE_IS_VIEW (editor->widget))
-        update_code_style (GTK_TEXT_VIEW (editor->widget));
-    }
-}
-
 /* Python for scripts, SQL for the SQL module's query, plain text (CSV)
  * otherwise. */
 static const char *
@@ -759,7 +736,7 @@ build_code_editor (RetortPropertiesPane *self,
   editor->error_label = new_error_label ();
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (editor->error_label));
 
-  update_code_style (GTK_TEXT_VIEW (view));
+  retort_code_style_follow (buffer);
   g_signal_connect (buffer, "changed", G_CALLBACK (text_buffer_changed_cb), editor);
 }
 
@@ -1134,8 +1111,6 @@ retort_properties_pane_init (RetortPropertiesPane *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->editors = g_ptr_array_new ();
 
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (style_manager_dark_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "retort-code-style.h"
 #include "retort-python-indenter.h"
 #include "retort-script-completion.h"
 #include "retort-script-editor.h"
@@ -119,17 +120,6 @@ get_line_iter (RetortScriptEditor *self,
 }
 
 /* Model -> view */
-
-static void
-update_style_scheme (RetortScriptEditor *self)
-{
-  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-
-  gtk_source_buffer_set_style_scheme (self->buffer,
-                                      gtk_source_style_scheme_manager_get_scheme (
-                                        schemes, dark ? "Adwaita-dark" : "Adwaita"));
-}
 
 static void
 update_font (RetortScriptEditor *self)
@@ -996,7 +986,7 @@ retort_script_editor_constructed (GObject *object)
         g_clear_object (&self->settings);
     }
   update_font (self);
-  update_style_scheme (self);
+  retort_code_style_follow (self->buffer);
 
   self->updating = TRUE;
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer),
@@ -1011,8 +1001,6 @@ retort_script_editor_constructed (GObject *object)
 
   g_signal_connect_object (self->module, "parameter-changed",
                            G_CALLBACK (parameter_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
-                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
 }
 
 static void
