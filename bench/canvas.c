@@ -25,6 +25,7 @@
 
 #include "retort-canvas.h"
 #include "retort-engine-lib.h"
+#include "retort-frame-memory.h"
 
 #define N_MODULES     500
 #define N_CONNECTIONS 600
@@ -260,6 +261,46 @@ ms_since (gint64 start)
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* RETORT_BENCH_NODES=MS: for each frame whose rendering took longer than
+ * MS, what each render node of the canvas costs on its own (rendered alone,
+ * so a parent's figure includes its children's and a frame's overhead). */
+static void
+print_node_costs (GskRenderer           *renderer,
+                  GskRenderNode         *node,
+                  int                    depth,
+                  const graphene_rect_t *viewport)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t bounds;
+  gint64 start = g_get_monotonic_time ();
+  double ms;
+
+  texture = gsk_renderer_render_texture (renderer, node, viewport);
+  ms = ms_since (start);
+  gsk_render_node_get_bounds (node, &bounds);
+  g_printerr ("  %*s%s %.0f×%.0f  %.2f ms\n", depth * 2, "",
+              g_type_name (G_TYPE_FROM_INSTANCE (node)), bounds.size.width, bounds.size.height, ms);
+
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      if (gsk_container_node_get_n_children (node) > 8)
+        g_printerr ("  %*s(%u children)\n", depth * 2 + 2, "", gsk_container_node_get_n_children (node));
+      else
+        for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+          print_node_costs (renderer, gsk_container_node_get_child (node, i), depth + 1, viewport);
+      break;
+    case GSK_TRANSFORM_NODE:
+      print_node_costs (renderer, gsk_transform_node_get_child (node), depth + 1, viewport);
+      break;
+    case GSK_CLIP_NODE:
+      print_node_costs (renderer, gsk_clip_node_get_child (node), depth + 1, viewport);
+      break;
+    default:
+      break;
+    }
+}
+
 /* One frame of the canvas as the window would draw it, but timed: the
  * canvas's layout (it was queued by the zoom or pan), its snapshot (the
  * canvas draws its connections again; cards it did not reallocate keep
@@ -298,6 +339,13 @@ measure_frame (GtkWidget   *window,
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (origin.x, origin.y, width, height));
   render = ms_since (start);
+
+  if (g_getenv ("RETORT_BENCH_NODES") != NULL && render > g_ascii_strtod (g_getenv ("RETORT_BENCH_NODES"), NULL))
+    {
+      g_printerr ("%s, zoom %.3f: render %.2f ms\n", series->label,
+                  retort_canvas_get_zoom (RETORT_CANVAS (canvas)), render);
+      print_node_costs (renderer, node, 0, &GRAPHENE_RECT_INIT (origin.x, origin.y, width, height));
+    }
 
   if (g_getenv ("RETORT_BENCH_TRACE") != NULL)
     g_printerr ("  %-28s zoom %.3f  layout %5.2f  snapshot %5.2f  render %5.2f\n",
@@ -466,6 +514,9 @@ main (int    argc,
   g_autofree char *still_labels[G_N_ELEMENTS (still_zooms)] = { NULL };
   gboolean ok = TRUE;
   gint64 start;
+
+  /* As the app's main() does. */
+  retort_frame_memory_init ();
 
   /* The window and the offscreen frames use the same renderer: under Xvfb
    * the GL renderer is llvmpipe, whose figures say nothing about a GPU. */

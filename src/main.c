@@ -10,6 +10,7 @@
 #include "retort-cli.h"
 #ifdef RETORT_WITH_GUI
 #include "retort-application.h"
+#include "retort-frame-memory.h"
 #endif
 
 int
@@ -27,7 +28,10 @@ main (int   argc,
 
 #ifdef RETORT_WITH_GUI
   {
-    g_autoptr(RetortApplication) app = retort_application_new ();
+    g_autoptr(RetortApplication) app = NULL;
+
+    retort_frame_memory_init ();
+    app = retort_application_new ();
 
     return g_application_run (G_APPLICATION (app), argc, argv);
   }

@@ -110,6 +110,15 @@ struct _RetortCanvas
 
   RetortConnectionLayer *connection_layer;
   RetortCardCache   *card_cache;
+  /* Every connection's curve in canvas units (zoom 1, no pan), built again
+   * only when what places its ends changes: a module or connection came,
+   * went or moved, the selection, a card's size or a drag's offset. Finding
+   * 600 connections' ports every frame cost most of a frame's snapshot. */
+  GArray            *curves;
+  gboolean           curves_valid;
+  guint64            card_sizes;
+  double             curves_drag_dx;
+  double             curves_drag_dy;
   guint              redraw_source;
   gint64             zoomed_at;
 };
@@ -146,6 +155,12 @@ retort_canvas_from_screen (RetortCanvas *self,
 {
   *x = (screen_x - self->pan_x) / self->zoom;
   *y = (screen_y - self->pan_y) / self->zoom;
+}
+
+static void
+invalidate_curves (RetortCanvas *self)
+{
+  self->curves_valid = FALSE;
 }
 
 static void
@@ -243,6 +258,7 @@ retort_canvas_size_allocate (GtkWidget *widget,
                              int        baseline)
 {
   RetortCanvas *self = RETORT_CANVAS (widget);
+  guint64 card_sizes = 0;
 
   if (self->needs_centering && width > 0 && height > 0)
     {
@@ -267,6 +283,13 @@ retort_canvas_size_allocate (GtkWidget *widget,
       transform = gsk_transform_translate (transform, &GRAPHENE_POINT_INIT (sx, sy));
       transform = gsk_transform_scale (transform, self->zoom, self->zoom);
       gtk_widget_allocate (child, w, h, -1, transform);
+      card_sizes = (card_sizes * 1000003) ^ ((guint64) w << 32 | (guint) h);
+    }
+  /* A card of a new size has its ports elsewhere. */
+  if (card_sizes != self->card_sizes)
+    {
+      self->card_sizes = card_sizes;
+      invalidate_curves (self);
     }
 
   if (self->context_menu != NULL)
@@ -283,16 +306,18 @@ typedef struct
   graphene_point_t center;
 } PortOffset;
 
+/* A port's centre in canvas units (where the canvas places its card, as
+ * size_allocate does, plus the port's offset in the card). */
 static gboolean
-port_center (RetortCanvas *self,
-             GtkWidget    *port,
-             double       *x,
-             double       *y)
+port_canvas_center (RetortCanvas *self,
+                    GtkWidget    *port,
+                    double       *x,
+                    double       *y)
 {
   static GQuark offset_quark;
   GtkWidget *card;
   PortOffset *offset;
-  double card_x, card_y, screen_x, screen_y;
+  double card_x, card_y;
 
   if (port == NULL)
     return FALSE;
@@ -325,12 +350,23 @@ port_center (RetortCanvas *self,
       offset->center = center;
     }
 
-  /* Where the canvas places the card (as size_allocate does), plus the
-   * offset at the zoom. */
   module_position (self, RETORT_MODULE_WIDGET (card), &card_x, &card_y);
-  retort_canvas_to_screen (self, card_x, card_y, &screen_x, &screen_y);
-  *x = screen_x + offset->center.x * self->zoom;
-  *y = screen_y + offset->center.y * self->zoom;
+  *x = card_x + offset->center.x;
+  *y = card_y + offset->center.y;
+  return TRUE;
+}
+
+static gboolean
+port_center (RetortCanvas *self,
+             GtkWidget    *port,
+             double       *x,
+             double       *y)
+{
+  double canvas_x, canvas_y;
+
+  if (!port_canvas_center (self, port, &canvas_x, &canvas_y))
+    return FALSE;
+  retort_canvas_to_screen (self, canvas_x, canvas_y, x, y);
   return TRUE;
 }
 
@@ -413,7 +449,31 @@ find_module_at (RetortCanvas *self,
   return module != NULL ? RETORT_MODULE_WIDGET (module) : NULL;
 }
 
-/* The ends of a connection's curve and how far it bends (widget coordinates). */
+/* The ends of a connection's curve, in canvas units (@canvas_units) or in
+ * the widget's coordinates. */
+static gboolean
+connection_ends (RetortCanvas           *self,
+                 const RetortConnection *connection,
+                 gboolean                canvas_units,
+                 double                 *x1,
+                 double                 *y1,
+                 double                 *x2,
+                 double                 *y2)
+{
+  GtkWidget *from = g_hash_table_lookup (self->widgets, connection->from_module);
+  GtkWidget *to = g_hash_table_lookup (self->widgets, connection->to_module);
+  gboolean (*center) (RetortCanvas *, GtkWidget *, double *, double *)
+    = canvas_units ? port_canvas_center : port_center;
+
+  return from != NULL && to != NULL
+         && center (self, retort_module_widget_get_port (RETORT_MODULE_WIDGET (from),
+                                                         TRUE, connection->from_port),
+                    x1, y1)
+         && center (self, retort_module_widget_get_port (RETORT_MODULE_WIDGET (to),
+                                                         FALSE, connection->to_port),
+                    x2, y2);
+}
+
 static gboolean
 connection_curve (RetortCanvas           *self,
                   const RetortConnection *connection,
@@ -422,16 +482,7 @@ connection_curve (RetortCanvas           *self,
                   double                 *x2,
                   double                 *y2)
 {
-  GtkWidget *from = g_hash_table_lookup (self->widgets, connection->from_module);
-  GtkWidget *to = g_hash_table_lookup (self->widgets, connection->to_module);
-
-  return from != NULL && to != NULL
-         && port_center (self, retort_module_widget_get_port (RETORT_MODULE_WIDGET (from),
-                                                              TRUE, connection->from_port),
-                         x1, y1)
-         && port_center (self, retort_module_widget_get_port (RETORT_MODULE_WIDGET (to),
-                                                              FALSE, connection->to_port),
-                         x2, y2);
+  return connection_ends (self, connection, FALSE, x1, y1, x2, y2);
 }
 
 static void
@@ -523,35 +574,64 @@ draw_grid (RetortCanvas  *self,
            int            height)
 {
   double step = 2 * RETORT_CANVAS_GRID * self->zoom;
-  double size = MAX (1.0, 2 * self->zoom);
+  double size = MAX (1.0, round (2 * self->zoom));
 
   /* A sparse grid only: at small zooms it would turn into a grey haze. */
   if (step < 12)
     return;
 
+  /* Dots on whole pixels, not antialiased: cairo fills a thousand boxes
+   * in one pass, where antialiased ones go through its scan converter. */
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * 0.12);
   for (double x = fmod (self->pan_x, step) - (self->pan_x < 0 ? 0 : step); x < width; x += step)
     for (double y = fmod (self->pan_y, step) - (self->pan_y < 0 ? 0 : step); y < height; y += step)
-      cairo_rectangle (cr, x - size / 2, y - size / 2, size, size);
+      cairo_rectangle (cr, round (x - size / 2), round (y - size / 2), size, size);
   cairo_fill (cr);
+}
+
+static void
+update_curves (RetortCanvas *self)
+{
+  GPtrArray *connections = retort_experiment_get_connections (self->experiment);
+
+  if (self->curves_valid && self->curves_drag_dx == self->drag_dx
+      && self->curves_drag_dy == self->drag_dy)
+    return;
+
+  g_array_set_size (self->curves, 0);
+  for (guint i = 0; i < connections->len; i++)
+    {
+      const RetortConnection *connection = g_ptr_array_index (connections, i);
+      RetortCurve curve;
+
+      if (!connection_ends (self, connection, TRUE, &curve.x1, &curve.y1, &curve.x2, &curve.y2))
+        continue;
+      curve.selected = same_connection (connection, self->selected_connection);
+      g_array_append_val (self->curves, curve);
+    }
+  self->curves_valid = TRUE;
+  self->curves_drag_dx = self->drag_dx;
+  self->curves_drag_dy = self->drag_dy;
 }
 
 /* Every connection's curve, in the widget's coordinates (transfer full). */
 static GArray *
 collect_curves (RetortCanvas *self)
 {
-  GPtrArray *connections = retort_experiment_get_connections (self->experiment);
-  GArray *curves = g_array_sized_new (FALSE, FALSE, sizeof (RetortCurve), connections->len);
+  GArray *curves;
 
-  for (guint i = 0; i < connections->len; i++)
+  update_curves (self);
+  curves = g_array_sized_new (FALSE, FALSE, sizeof (RetortCurve), self->curves->len);
+  g_array_set_size (curves, self->curves->len);
+  for (guint i = 0; i < self->curves->len; i++)
     {
-      const RetortConnection *connection = g_ptr_array_index (connections, i);
-      RetortCurve curve;
+      const RetortCurve *from = &g_array_index (self->curves, RetortCurve, i);
+      RetortCurve *to = &g_array_index (curves, RetortCurve, i);
 
-      if (!connection_curve (self, connection, &curve.x1, &curve.y1, &curve.x2, &curve.y2))
-        continue;
-      curve.selected = same_connection (connection, self->selected_connection);
-      g_array_append_val (curves, curve);
+      retort_canvas_to_screen (self, from->x1, from->y1, &to->x1, &to->y1);
+      retort_canvas_to_screen (self, from->x2, from->y2, &to->x2, &to->y2);
+      to->selected = from->selected;
     }
 
   return curves;
@@ -611,59 +691,113 @@ draw_rubber_band (RetortCanvas  *self,
 }
 
 /* Below OVERVIEW_ZOOM the cards' text is too small to read: each card is
- * drawn as a plain block with its state's colour, which costs a fraction of
- * its widgets (hundreds are in view at such zooms). */
-static void
-snapshot_card_outline (RetortCanvas          *self,
-                       RetortModuleWidget    *child,
-                       const graphene_rect_t *bounds,
-                       GtkSnapshot           *snapshot,
-                       const GdkRGBA         *accent)
+ * a plain block with its state's colour on its edge. Hundreds are in view
+ * at such zooms, so they are drawn together: the blocks in one fill, each
+ * kind of edge in another, on whole pixels and not antialiased (boxes
+ * cairo fills in one pass). */
+typedef enum
 {
-  GtkStyleContext *style;
-  GdkRGBA fill, edge;
-  float edge_width = 1;
+  EDGE_PLAIN,
+  EDGE_FINISHED,
+  EDGE_RUNNING,
+  EDGE_FAILED,
+  EDGE_SELECTED,
+  N_EDGES
+} Edge;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  style = gtk_widget_get_style_context (GTK_WIDGET (self));
-  if (!gtk_style_context_lookup_color (style, "card_bg_color", &fill))
-    fill = (GdkRGBA) { 1, 1, 1, 1 };
-  if (!gtk_style_context_lookup_color (style, "borders", &edge))
-    edge = (GdkRGBA) { 0, 0, 0, 0.15 };
+typedef struct
+{
+  Edge            edge;
+  graphene_rect_t bounds;
+} OverviewCard;
+
+static Edge
+card_edge (RetortModuleWidget *child)
+{
+  if (gtk_widget_has_css_class (GTK_WIDGET (child), "selected"))
+    return EDGE_SELECTED;
 
   switch (retort_module_widget_get_state (child))
     {
     case RETORT_MODULE_STATE_FAILED:
-      gtk_style_context_lookup_color (style, "error_color", &edge);
-      edge_width = 2;
-      break;
+      return EDGE_FAILED;
     case RETORT_MODULE_STATE_RUNNING:
-      edge = *accent;
-      edge_width = 2;
-      break;
+      return EDGE_RUNNING;
     case RETORT_MODULE_STATE_FINISHED:
     case RETORT_MODULE_STATE_CACHED:
-      gtk_style_context_lookup_color (style, "success_color", &edge);
-      break;
+      return EDGE_FINISHED;
     case RETORT_MODULE_STATE_NOT_RUN:
     case RETORT_MODULE_STATE_QUEUED:
     case RETORT_MODULE_STATE_CANCELLED:
     default:
-      break;
+      return EDGE_PLAIN;
     }
+}
+
+static void
+draw_overview (RetortCanvas  *self,
+               cairo_t       *cr,
+               GArray        *cards,
+               const GdkRGBA *accent)
+{
+  static const int edge_widths[N_EDGES] = { 1, 1, 2, 2, 3 };
+  GdkRGBA edge_colors[N_EDGES] = { { 0, 0, 0, 0.15 }, { 0.15, 0.55, 0.33, 1 }, *accent,
+                                   { 0.75, 0.11, 0.16, 1 }, *accent };
+  static const char * const edge_color_names[N_EDGES] = { "borders", "success_color", NULL,
+                                                          "error_color", NULL };
+  GtkStyleContext *style;
+  GdkRGBA fill = { 1, 1, 1, 1 };
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  style = gtk_widget_get_style_context (GTK_WIDGET (self));
+  gtk_style_context_lookup_color (style, "card_bg_color", &fill);
+  for (guint edge = 0; edge < N_EDGES; edge++)
+    if (edge_color_names[edge] != NULL)
+      gtk_style_context_lookup_color (style, edge_color_names[edge], &edge_colors[edge]);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  if (gtk_widget_has_css_class (GTK_WIDGET (child), "selected"))
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  for (guint i = 0; i < cards->len; i++)
     {
-      edge = *accent;
-      edge_width = 3;
-    }
+      OverviewCard *card = &g_array_index (cards, OverviewCard, i);
 
-  gtk_snapshot_append_color (snapshot, &fill, bounds);
-  gtk_snapshot_append_border (snapshot,
-                              &(GskRoundedRect) { .bounds = *bounds },
-                              (float[4]) { edge_width, edge_width, edge_width, edge_width },
-                              (GdkRGBA[4]) { edge, edge, edge, edge });
+      /* Whole pixels, a block at least 2 × 2. */
+      card->bounds.origin.x = round (card->bounds.origin.x);
+      card->bounds.origin.y = round (card->bounds.origin.y);
+      card->bounds.size.width = MAX (2, round (card->bounds.size.width));
+      card->bounds.size.height = MAX (2, round (card->bounds.size.height));
+      cairo_rectangle (cr, card->bounds.origin.x, card->bounds.origin.y,
+                       card->bounds.size.width, card->bounds.size.height);
+    }
+  gdk_cairo_set_source_rgba (cr, &fill);
+  cairo_fill (cr);
+
+  for (guint edge = 0; edge < N_EDGES; edge++)
+    {
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < cards->len; i++)
+        {
+          const OverviewCard *card = &g_array_index (cards, OverviewCard, i);
+          double x = card->bounds.origin.x, y = card->bounds.origin.y;
+          double w = card->bounds.size.width, h = card->bounds.size.height;
+          double e = MIN (edge_widths[edge], MIN (w, h) / 2);
+
+          if (card->edge != edge)
+            continue;
+          /* Top, bottom, then the sides between them. */
+          cairo_rectangle (cr, x, y, w, e);
+          cairo_rectangle (cr, x, y + h - e, w, e);
+          cairo_rectangle (cr, x, y + e, e, h - 2 * e);
+          cairo_rectangle (cr, x + w - e, y + e, e, h - 2 * e);
+          any = TRUE;
+        }
+      if (any)
+        {
+          gdk_cairo_set_source_rgba (cr, &edge_colors[edge]);
+          cairo_fill (cr);
+        }
+    }
 }
 
 static gboolean
@@ -697,6 +831,9 @@ retort_canvas_snapshot (GtkWidget   *widget,
   GdkRGBA card_color;
   gboolean cache_cards;
   gint64 zoom_age = g_get_monotonic_time () - self->zoomed_at;
+  gboolean zooming = zoom_age < ZOOM_SETTLE_US;
+  gboolean incomplete = FALSE;
+  g_autoptr(GArray) overview = g_array_new (FALSE, FALSE, sizeof (OverviewCard));
   cairo_t *cr;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -714,10 +851,11 @@ retort_canvas_snapshot (GtkWidget   *widget,
     {
       g_autoptr(GArray) curves = collect_curves (self);
 
-      retort_connection_layer_snapshot (self->connection_layer, snapshot,
-                                        (const RetortCurve *) curves->data, curves->len,
-                                        self->pan_x, self->pan_y, self->zoom, width, height,
-                                        gtk_widget_get_scale_factor (widget), &color, &accent);
+      incomplete |= retort_connection_layer_snapshot (self->connection_layer, snapshot,
+                                                      (const RetortCurve *) curves->data, curves->len,
+                                                      self->pan_x, self->pan_y, self->zoom, zooming,
+                                                      width, height, gtk_widget_get_scale_factor (widget),
+                                                      &color, &accent);
     }
 
   /* Cards go over the curves, which end under their port dots; only the
@@ -731,8 +869,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
         card_color = (GdkRGBA) { 1, 1, 1, 1 };
       G_GNUC_END_IGNORE_DEPRECATIONS
       retort_card_cache_begin (self->card_cache, snapshot, width, height,
-                               gtk_widget_get_scale_factor (widget),
-                               zoom_age < ZOOM_SETTLE_US);
+                               gtk_widget_get_scale_factor (widget), zooming);
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
@@ -749,17 +886,30 @@ retort_canvas_snapshot (GtkWidget   *widget,
         continue;
 
       if (RETORT_IS_MODULE_WIDGET (child) && self->zoom < OVERVIEW_ZOOM)
-        snapshot_card_outline (self, RETORT_MODULE_WIDGET (child), &bounds, snapshot, &accent);
+        {
+          OverviewCard card = { card_edge (RETORT_MODULE_WIDGET (child)), bounds };
+
+          g_array_append_val (overview, card);
+        }
       else if (cache_cards)
         retort_card_cache_draw (self->card_cache, widget, child, &card_color);
       else
         gtk_widget_snapshot_child (widget, child, snapshot);
     }
-  /* Some cards were shown from old images: the next frame goes on, once
-   * the zoom has settled. */
-  if (cache_cards && retort_card_cache_end (self->card_cache))
+  if (overview->len > 0)
     {
-      if (zoom_age < ZOOM_SETTLE_US)
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      draw_overview (self, cr, overview, &accent);
+      cairo_destroy (cr);
+    }
+  if (cache_cards)
+    incomplete |= retort_card_cache_end (self->card_cache);
+
+  /* Some cards or the connections were shown from old images: the next
+   * frame goes on, once the zoom has settled. */
+  if (incomplete)
+    {
+      if (zooming)
         {
           g_clear_handle_id (&self->redraw_source, g_source_remove);
           self->redraw_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
@@ -803,6 +953,7 @@ selection_changed (RetortCanvas *self)
                                    -1);
     }
 
+  invalidate_curves (self);
   retort_canvas_update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0);
@@ -813,6 +964,7 @@ clear_selection (RetortCanvas *self)
 {
   g_hash_table_remove_all (self->selection);
   g_clear_pointer (&self->selected_connection, retort_connection_free);
+  invalidate_curves (self);
 }
 
 void
@@ -932,6 +1084,7 @@ selected_ids (RetortCanvas *self)
 static void
 module_moved_cb (RetortCanvas *self)
 {
+  invalidate_curves (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -975,6 +1128,7 @@ module_added_cb (RetortCanvas     *self,
   const char *id = retort_module_get_id (module);
 
   g_hash_table_replace (self->widgets, g_strdup (id), widget);
+  invalidate_curves (self);
   gtk_widget_set_focusable (widget, TRUE);
   g_signal_connect_object (focus, "enter", G_CALLBACK (module_focus_enter_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1006,6 +1160,7 @@ module_removed_cb (RetortCanvas     *self,
   g_signal_handlers_disconnect_by_data (module, self);
   gtk_widget_unparent (widget);
   g_hash_table_remove (self->widgets, id);
+  invalidate_curves (self);
   if (g_hash_table_remove (self->selection, id))
     selection_changed (self);
 }
@@ -1013,6 +1168,7 @@ module_removed_cb (RetortCanvas     *self,
 static void
 connection_added_cb (RetortCanvas *self)
 {
+  invalidate_curves (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1020,6 +1176,7 @@ static void
 connection_removed_cb (RetortCanvas     *self,
                        RetortConnection *connection)
 {
+  invalidate_curves (self);
   if (same_connection (connection, self->selected_connection))
     {
       g_clear_pointer (&self->selected_connection, retort_connection_free);
@@ -2329,6 +2486,7 @@ retort_canvas_finalize (GObject *object)
   g_clear_pointer (&self->marked_ports, g_ptr_array_unref);
   g_clear_pointer (&self->connection_layer, retort_connection_layer_free);
   g_clear_pointer (&self->card_cache, retort_card_cache_free);
+  g_clear_pointer (&self->curves, g_array_unref);
   g_clear_pointer (&self->selected_connection, retort_connection_free);
   g_free (self->connect_module);
 
@@ -2430,6 +2588,7 @@ retort_canvas_init (RetortCanvas *self)
   self->marked_ports = g_ptr_array_new_with_free_func (g_object_unref);
   self->connection_layer = retort_connection_layer_new (GTK_WIDGET (self));
   self->card_cache = retort_card_cache_new ();
+  self->curves = g_array_new (FALSE, FALSE, sizeof (RetortCurve));
   self->zoom = 1.0;
 
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

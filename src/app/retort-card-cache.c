@@ -23,8 +23,11 @@ typedef struct
 } CardImage;
 
 /* How long a frame may spend drawing images again (µs); the others are
- * drawn from their old image, scaled, and again in the next frames. */
+ * drawn from their old image, scaled, and again in the next frames. While
+ * the zoom changes, cards new to the view get less: they are blocks for a
+ * frame or two, where a zoom step that drew them all would stutter. */
 #define REDRAW_BUDGET_US 1500
+#define ZOOMING_BUDGET_US 400
 
 struct _RetortCardCache
 {
@@ -92,7 +95,7 @@ retort_card_cache_begin (RetortCardCache *self,
   self->height = height;
   self->scale = scale;
   self->frame++;
-  self->deadline = g_get_monotonic_time () + REDRAW_BUDGET_US;
+  self->deadline = g_get_monotonic_time () + (zooming ? ZOOMING_BUDGET_US : REDRAW_BUDGET_US);
   self->zooming = zooming;
   self->incomplete = FALSE;
   open_layer (self);

@@ -17,6 +17,12 @@
  * image while zooming costs more than the rest of the frame. */
 #define TILE 32
 
+/* While the zoom changes, the image is drawn again for the new zoom only
+ * once it is scaled by more than this (or no longer covers the view): a
+ * wheel spun fast would keep a core stroking curves that the next step
+ * throws away, and the frames on the other core wait for it. */
+#define ZOOMING_SCALE_LIMIT 1.5
+
 /* An image of the curves and what it shows: a digest of the curves in
  * canvas units, the zoom and pan it was drawn at, and where it was in the
  * widget then. */
@@ -54,6 +60,8 @@ struct _RetortConnectionLayer
   /* Refcounted: a job in a thread holds a reference. */
   GtkWidget *owner;
   Image      image;
+  /* The image a job replaced, whose memory the next job draws into. */
+  Image      spare;
   /* Counts the images drawn at once: a job started before the last of
    * them drew curves that have changed since, and is dropped. */
   guint      generation;
@@ -138,6 +146,19 @@ static void
 layer_finalize (RetortConnectionLayer *self)
 {
   image_clear (&self->image);
+  image_clear (&self->spare);
+}
+
+/* Keeps @image's memory for the next job (transfers it). */
+static void
+keep_spare (RetortConnectionLayer *self,
+            Image                 *image)
+{
+  image_clear (&self->spare);
+  self->spare.surface = g_steal_pointer (&image->surface);
+  self->spare.tiles = g_steal_pointer (&image->tiles);
+  self->spare.columns = image->columns;
+  self->spare.rows = image->rows;
 }
 
 static RetortConnectionLayer *
@@ -359,17 +380,18 @@ job_done_cb (GObject      *object,
   Job *job = g_task_get_task_data (G_TASK (result));
 
   self->job_running = FALSE;
-  if (job->generation == self->generation)
+  if (job->generation == self->generation && self->owner != NULL)
     {
-      if (self->owner != NULL)
-        {
-          image_clear (&self->image);
-          self->image = job->image;
-          job->image.surface = NULL;
-          job->image.tiles = NULL;
-          gtk_widget_queue_draw (self->owner);
-        }
+      Image old = self->image;
+
+      self->image = job->image;
+      job->image.surface = NULL;
+      job->image.tiles = NULL;
+      keep_spare (self, &old);
+      gtk_widget_queue_draw (self->owner);
     }
+  else
+    keep_spare (self, &job->image);
 
   layer_unref (self);
 }
@@ -404,6 +426,10 @@ start_job (RetortConnectionLayer *self,
   job->image.pan_y = pan_y;
   job->image.width = width;
   job->image.height = height;
+  job->image.surface = g_steal_pointer (&self->spare.surface);
+  job->image.tiles = g_steal_pointer (&self->spare.tiles);
+  job->image.columns = self->spare.columns;
+  job->image.rows = self->spare.rows;
   job->curves = g_memdup2 (curves, sizeof (RetortCurve) * n_curves);
   job->n_curves = n_curves;
   job->scale = scale;
@@ -461,7 +487,7 @@ paint_tiles (cairo_t     *cr,
   cairo_fill (cr);
 }
 
-void
+gboolean
 retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                   GtkSnapshot           *snapshot,
                                   const RetortCurve     *curves,
@@ -469,6 +495,7 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                   double                 pan_x,
                                   double                 pan_y,
                                   double                 zoom,
+                                  gboolean               zooming,
                                   int                    width,
                                   int                    height,
                                   int                    scale,
@@ -478,11 +505,11 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
   Image *image = &self->image;
   guint64 digest;
   double factor, x, y;
-  gboolean scaled, covers;
+  gboolean scaled, covers, stale = FALSE;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
-    return;
+    return FALSE;
 
   /* Where the image lands now: what it showed at (zoom, pan) moves to
    * (point - pan) * factor + new pan, as the cards do. */
@@ -508,17 +535,22 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
       x = image->x;
       y = image->y;
     }
-  else if (scaled || !covers)
+  else if (!covers || (scaled && (!zooming || factor < 1 / ZOOMING_SCALE_LIMIT
+                                   || factor > ZOOMING_SCALE_LIMIT)))
     {
       /* Only the view moved: a thread strokes the curves for it while this
        * frame shows the image it has, scaled or shifted. */
       start_job (self, curves, n_curves, digest, pan_x, pan_y, zoom, width, height, scale,
                  color, accent);
     }
+  else if (scaled)
+    stale = TRUE;
 
   /* A cairo node painting the image: the cairo renderer composites it as
    * it is, where a texture node would be converted every frame. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   paint_tiles (cr, image, x, y, factor);
   cairo_destroy (cr);
+
+  return stale;
 }

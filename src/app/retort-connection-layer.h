@@ -35,16 +35,20 @@ typedef struct _RetortConnectionLayer RetortConnectionLayer;
  * change (a card moved, a connection came or went) it is drawn at once;
  * when only the view moves (pan, zoom), frames show the image it has,
  * shifted or scaled, while a worker thread strokes the curves for the new
- * view, and @owner is drawn again when that image is ready. */
+ * view, and @owner is drawn again when that image is ready. While
+ * @zooming (the zoom changed a moment ago and is likely to change again),
+ * a frame may show the image scaled without asking for a new one; it then
+ * returns TRUE, and the owner draws a frame once the zoom has settled. */
 RetortConnectionLayer *retort_connection_layer_new      (GtkWidget             *owner);
 void                   retort_connection_layer_free     (RetortConnectionLayer *self);
-void                   retort_connection_layer_snapshot (RetortConnectionLayer *self,
+gboolean               retort_connection_layer_snapshot (RetortConnectionLayer *self,
                                                          GtkSnapshot           *snapshot,
                                                          const RetortCurve     *curves,
                                                          guint                  n_curves,
                                                          double                 pan_x,
                                                          double                 pan_y,
                                                          double                 zoom,
+                                                         gboolean               zooming,
                                                          int                    width,
                                                          int                    height,
                                                          int                    scale,

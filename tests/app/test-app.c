@@ -883,6 +883,144 @@ empty_point (RetortCanvas *canvas)
   g_assert_not_reached ();
 }
 
+/* Whether the middle of the connection m1 -> m2 is in a colour (the
+ * accent of a selected connection) rather than a grey. */
+static gboolean
+connection_is_coloured (RetortCanvas *canvas)
+{
+  graphene_point_t from = port_center (canvas, retort_canvas_get_module_widget (canvas, "m1"), TRUE, 0);
+  graphene_point_t to = port_center (canvas, retort_canvas_get_module_widget (canvas, "m2"), FALSE, 0);
+  int width, height;
+  g_autofree guchar *pixels = render_canvas (canvas, &width, &height);
+  const guchar *pixel = pixels + ((int) ((from.y + to.y) / 2) * width + (int) ((from.x + to.x) / 2)) * 4;
+
+  /* Blue and red apart: a colour, whichever order the bytes are in. */
+  return ABS ((int) pixel[0] - (int) pixel[2]) > 80;
+}
+
+/* The 9 × 9 pixels around the middle of the connection m1 -> m2. */
+static GBytes *
+connection_pixels (RetortCanvas *canvas)
+{
+  graphene_point_t from = port_center (canvas, retort_canvas_get_module_widget (canvas, "m1"), TRUE, 0);
+  graphene_point_t to = port_center (canvas, retort_canvas_get_module_widget (canvas, "m2"), FALSE, 0);
+  int width, height, mx = (int) ((from.x + to.x) / 2), my = (int) ((from.y + to.y) / 2);
+  g_autofree guchar *pixels = render_canvas (canvas, &width, &height);
+  GByteArray *region = g_byte_array_new ();
+
+  for (int y = my - 4; y <= my + 4; y++)
+    g_byte_array_append (region, pixels + (y * width + mx - 4) * 4, 9 * 4);
+  return g_byte_array_free_to_bytes (region);
+}
+
+/* The curves' ends are kept between frames (finding 600 connections' ports
+ * every frame was too slow), so whatever moves an end must show at once: a
+ * connection selected (accent colour) and unselected, a card moved, a card
+ * being dragged (before the drop). And while the zoom changes the curves
+ * are an image scaled; once it settles they are drawn afresh, the same as
+ * after an edit. */
+static void
+test_canvas_curves_follow_edits (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  RetortExperiment *experiment = retort_canvas_get_experiment (canvas);
+  RetortModule *source = retort_experiment_find_module (experiment, "m1");
+  GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
+  const RetortConnection *connection = retort_experiment_find_source (experiment, "m2", 0);
+  g_autoptr(GBytes) settled = NULL;
+  g_autoptr(GBytes) fresh = NULL;
+  double x = retort_module_get_x (source), y = retort_module_get_y (source);
+
+  g_assert_nonnull (connection);
+  g_assert_true (connection_is_drawn (canvas));
+  g_assert_false (connection_is_coloured (canvas));
+  retort_canvas_select_connection (canvas, connection);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (connection_is_coloured (canvas));
+  retort_canvas_unselect_all (canvas);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_false (connection_is_coloured (canvas));
+
+  g_assert_true (retort_experiment_move_module (experiment, "m1", x - 64, y, NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (connection_is_drawn (canvas));
+
+  if (can_drive_pointer ())
+    {
+      graphene_point_t grab = widget_center (canvas, script);
+
+      drag_pointer (canvas, grab, GRAPHENE_POINT_INIT (grab.x + 90, grab.y + 40), FALSE);
+      g_assert_cmpfloat (widget_center (canvas, script).x - grab.x, >, 60);
+      g_assert_true (connection_is_drawn (canvas));
+      xdotool ("mouseup", "1", NULL);
+      wait_for_layout (GTK_WIDGET (canvas));
+      g_assert_true (connection_is_drawn (canvas));
+    }
+
+  /* Wheel steps 60 ms apart (the zoom keeps changing), then a pause. */
+  for (double zoom = 1.1; zoom < 1.4; zoom *= 1.1)
+    {
+      retort_canvas_set_zoom (canvas, zoom);
+      wait_for_layout (GTK_WIDGET (canvas));
+      g_usleep (60000);
+    }
+  for (guint i = 0; i < 4; i++)
+    {
+      g_usleep (100000);
+      wait_for_layout (GTK_WIDGET (canvas));
+    }
+  settled = connection_pixels (canvas);
+
+  /* Drawn afresh at this zoom: an edit there and back. */
+  g_assert_true (retort_experiment_move_module (experiment, "m1", x, y, NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (retort_experiment_move_module (experiment, "m1", x - 64, y, NULL));
+  wait_for_layout (GTK_WIDGET (canvas));
+  fresh = connection_pixels (canvas);
+  g_assert_true (g_bytes_equal (settled, fresh));
+
+  destroy_window (window);
+}
+
+/* Below 50 % a card is a block with its state on its edge, drawn with the
+ * others in one go: the block's edge is there, and a selected one's is in
+ * the accent colour. */
+static void
+test_canvas_overview_blocks (void)
+{
+  RetortWindow *window = create_window ();
+  RetortCanvas *canvas = open_pima_experiment (window);
+  GtkWidget *script = retort_canvas_get_module_widget (canvas, "m2");
+  graphene_rect_t bounds;
+  int width, height;
+  g_autofree guchar *plain = NULL;
+  g_autofree guchar *selected = NULL;
+  const guchar *background, *edge;
+
+  retort_canvas_set_zoom (canvas, 0.3);
+  wait_for_layout (GTK_WIDGET (canvas));
+  g_assert_true (gtk_widget_compute_bounds (script, GTK_WIDGET (canvas), &bounds));
+  plain = render_canvas (canvas, &width, &height);
+  /* The block's edge stands out from the canvas. */
+  background = plain + (1 * width + 1) * 4;
+  edge = plain + ((int) (bounds.origin.y + bounds.size.height / 2) * width
+                  + (int) round (bounds.origin.x)) * 4;
+  g_assert_false (memcmp (edge, background, 3) == 0);
+
+  retort_canvas_select_module (canvas, "m2", FALSE);
+  wait_for_layout (GTK_WIDGET (canvas));
+  selected = render_canvas (canvas, &width, &height);
+  edge = selected + ((int) (bounds.origin.y + bounds.size.height / 2) * width
+                     + (int) round (bounds.origin.x) + 1) * 4;
+  g_assert_cmpint (ABS ((int) edge[0] - (int) edge[2]), >, 80);
+  edge = plain + ((int) (bounds.origin.y + bounds.size.height / 2) * width
+                  + (int) round (bounds.origin.x) + 1) * 4;
+  g_assert_cmpint (ABS ((int) edge[0] - (int) edge[2]), <, 40);
+
+  destroy_window (window);
+}
+
 static guint
 n_selected (RetortCanvas *canvas)
 {
@@ -1531,6 +1669,8 @@ main (int   argc,
   g_test_add_func ("/app/move-module-undo", test_move_module_and_undo);
   g_test_add_func ("/app/canvas-draws-connection", test_canvas_draws_connection);
   g_test_add_func ("/app/canvas-zoom", test_canvas_zoom);
+  g_test_add_func ("/app/canvas-curves-follow-edits", test_canvas_curves_follow_edits);
+  g_test_add_func ("/app/canvas-overview-blocks", test_canvas_overview_blocks);
   g_test_add_func ("/app/canvas-connect-by-dragging", test_canvas_connect_by_dragging);
   g_test_add_func ("/app/canvas-select-move-delete", test_canvas_select_move_delete);
   g_test_add_func ("/app/canvas-copy-paste-duplicate", test_canvas_copy_paste_duplicate);
