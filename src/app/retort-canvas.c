@@ -576,9 +576,12 @@ draw_grid (RetortCanvas  *self,
   double step = 2 * RETORT_CANVAS_GRID * self->zoom;
   double size = MAX (1.0, round (2 * self->zoom));
 
-  /* A sparse grid only: at small zooms it would turn into a grey haze. */
+  /* A sparse grid only: at small zooms it would turn into a grey haze.
+   * Dots at least 24 pixels apart (every other one when zoomed out). */
   if (step < 12)
     return;
+  while (step < 24)
+    step *= 2;
 
   /* Dots on whole pixels, not antialiased: cairo fills a thousand boxes
    * in one pass, where antialiased ones go through its scan converter. */
@@ -843,19 +846,23 @@ retort_canvas_snapshot (GtkWidget   *widget,
     accent = (GdkRGBA) { 0.21, 0.52, 0.89, 1.0 };
   G_GNUC_END_IGNORE_DEPRECATIONS
 
+  /* The grid, the curves and the cards' images go into one cairo node:
+   * the cairo renderer replays each such node into an image of its own
+   * size before compositing it. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_save (cr);
   draw_grid (self, cr, &color, width, height);
-  cairo_destroy (cr);
+  cairo_restore (cr);
 
   if (self->experiment != NULL)
     {
       g_autoptr(GArray) curves = collect_curves (self);
 
-      incomplete |= retort_connection_layer_snapshot (self->connection_layer, snapshot,
-                                                      (const RetortCurve *) curves->data, curves->len,
-                                                      self->pan_x, self->pan_y, self->zoom, zooming,
-                                                      width, height, gtk_widget_get_scale_factor (widget),
-                                                      &color, &accent);
+      incomplete |= retort_connection_layer_draw (self->connection_layer, cr,
+                                                  (const RetortCurve *) curves->data, curves->len,
+                                                  self->pan_x, self->pan_y, self->zoom, zooming,
+                                                  width, height, gtk_widget_get_scale_factor (widget),
+                                                  &color, &accent);
     }
 
   /* Cards go over the curves, which end under their port dots; only the
@@ -868,7 +875,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
       if (!gtk_style_context_lookup_color (style, "card_bg_color", &card_color))
         card_color = (GdkRGBA) { 1, 1, 1, 1 };
       G_GNUC_END_IGNORE_DEPRECATIONS
-      retort_card_cache_begin (self->card_cache, snapshot, width, height,
+      retort_card_cache_begin (self->card_cache, snapshot, cr, width, height,
                                gtk_widget_get_scale_factor (widget), zooming);
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
@@ -896,12 +903,10 @@ retort_canvas_snapshot (GtkWidget   *widget,
       else
         gtk_widget_snapshot_child (widget, child, snapshot);
     }
+  /* Blocks of the overview: no node comes between them and the curves. */
   if (overview->len > 0)
-    {
-      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      draw_overview (self, cr, overview, &accent);
-      cairo_destroy (cr);
-    }
+    draw_overview (self, cr, overview, &accent);
+  cairo_destroy (cr);
   if (cache_cards)
     incomplete |= retort_card_cache_end (self->card_cache);
 

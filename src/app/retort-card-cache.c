@@ -26,7 +26,7 @@ typedef struct
  * drawn from their old image, scaled, and again in the next frames. While
  * the zoom changes, cards new to the view get less: they are blocks for a
  * frame or two, where a zoom step that drew them all would stutter. */
-#define REDRAW_BUDGET_US 1500
+#define REDRAW_BUDGET_US 1000
 #define ZOOMING_BUDGET_US 400
 
 struct _RetortCardCache
@@ -83,12 +83,14 @@ open_layer (RetortCardCache *self)
 void
 retort_card_cache_begin (RetortCardCache *self,
                          GtkSnapshot     *snapshot,
+                         cairo_t         *layer,
                          int              width,
                          int              height,
                          int              scale,
                          gboolean         zooming)
 {
   g_return_if_fail (self->cr == NULL);
+  g_return_if_fail (layer != NULL);
 
   self->snapshot = snapshot;
   self->width = width;
@@ -98,7 +100,7 @@ retort_card_cache_begin (RetortCardCache *self,
   self->deadline = g_get_monotonic_time () + (zooming ? ZOOMING_BUDGET_US : REDRAW_BUDGET_US);
   self->zooming = zooming;
   self->incomplete = FALSE;
-  open_layer (self);
+  self->cr = cairo_reference (layer);
 }
 
 static gboolean

@@ -18,12 +18,16 @@ typedef struct _RetortCardCache RetortCardCache;
 RetortCardCache *retort_card_cache_new   (void);
 void             retort_card_cache_free  (RetortCardCache *self);
 
-/* Between begin and end, draw() appends the cards to @snapshot in the
- * order it is called. While @zooming (the zoom changed a moment ago and is
- * likely to change again) cards whose zoom changed are shown from their old
- * images, scaled, and drawn again only in a frame after the zoom settles. */
+/* Between begin and end, draw() paints the cards into @layer (a cairo
+ * node of @snapshot covering the canvas, whose last node it is) in the
+ * order it is called; a card it cannot paint as an image is appended to
+ * @snapshot as it is, and the next ones go into a new layer over it. While
+ * @zooming (the zoom changed a moment ago and is likely to change again)
+ * cards whose zoom changed are shown from their old images, scaled, and
+ * drawn again only in a frame after the zoom settles. */
 void             retort_card_cache_begin (RetortCardCache *self,
                                           GtkSnapshot     *snapshot,
+                                          cairo_t         *layer,
                                           int              width,
                                           int              height,
                                           int              scale,

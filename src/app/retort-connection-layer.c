@@ -488,25 +488,24 @@ paint_tiles (cairo_t     *cr,
 }
 
 gboolean
-retort_connection_layer_snapshot (RetortConnectionLayer *self,
-                                  GtkSnapshot           *snapshot,
-                                  const RetortCurve     *curves,
-                                  guint                  n_curves,
-                                  double                 pan_x,
-                                  double                 pan_y,
-                                  double                 zoom,
-                                  gboolean               zooming,
-                                  int                    width,
-                                  int                    height,
-                                  int                    scale,
-                                  const GdkRGBA         *color,
-                                  const GdkRGBA         *accent)
+retort_connection_layer_draw (RetortConnectionLayer *self,
+                              cairo_t               *cr,
+                              const RetortCurve     *curves,
+                              guint                  n_curves,
+                              double                 pan_x,
+                              double                 pan_y,
+                              double                 zoom,
+                              gboolean               zooming,
+                              int                    width,
+                              int                    height,
+                              int                    scale,
+                              const GdkRGBA         *color,
+                              const GdkRGBA         *accent)
 {
   Image *image = &self->image;
   guint64 digest;
   double factor, x, y;
   gboolean scaled, covers, stale = FALSE;
-  cairo_t *cr;
 
   if (width <= 0 || height <= 0)
     return FALSE;
@@ -546,11 +545,11 @@ retort_connection_layer_snapshot (RetortConnectionLayer *self,
   else if (scaled)
     stale = TRUE;
 
-  /* A cairo node painting the image: the cairo renderer composites it as
-   * it is, where a texture node would be converted every frame. */
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* Painted into the canvas's cairo node: the cairo renderer composites it
+   * as it is, where a texture node would be converted every frame. */
+  cairo_save (cr);
   paint_tiles (cr, image, x, y, factor);
-  cairo_destroy (cr);
+  cairo_restore (cr);
 
   return stale;
 }

@@ -31,7 +31,8 @@ void   retort_curve_path (cairo_t *cr,
 typedef struct _RetortConnectionLayer RetortConnectionLayer;
 
 /* The canvas's connections, drawn into an image a little larger than the
- * view: stroking hundreds of curves costs about a frame. When the curves
+ * view, which draw() paints into @cr (the widget's coordinates, @width ×
+ * @height): stroking hundreds of curves costs about a frame. When the curves
  * change (a card moved, a connection came or went) it is drawn at once;
  * when only the view moves (pan, zoom), frames show the image it has,
  * shifted or scaled, while a worker thread strokes the curves for the new
@@ -41,8 +42,8 @@ typedef struct _RetortConnectionLayer RetortConnectionLayer;
  * returns TRUE, and the owner draws a frame once the zoom has settled. */
 RetortConnectionLayer *retort_connection_layer_new      (GtkWidget             *owner);
 void                   retort_connection_layer_free     (RetortConnectionLayer *self);
-gboolean               retort_connection_layer_snapshot (RetortConnectionLayer *self,
-                                                         GtkSnapshot           *snapshot,
+gboolean               retort_connection_layer_draw     (RetortConnectionLayer *self,
+                                                         cairo_t               *cr,
                                                          const RetortCurve     *curves,
                                                          guint                  n_curves,
                                                          double                 pan_x,
