@@ -132,6 +132,14 @@ retort_table_row_model_set_order (RetortTableRowModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), 0, self->n_items, self->n_items);
 }
 
+GBytes *
+retort_table_row_model_get_order (RetortTableRowModel *self)
+{
+  g_return_val_if_fail (RETORT_IS_TABLE_ROW_MODEL (self), NULL);
+
+  return self->order;
+}
+
 gsize
 retort_table_row_model_get_table_row (RetortTableRowModel *self,
                                       guint                position)

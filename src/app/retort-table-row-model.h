@@ -22,6 +22,8 @@ RetortTable         *retort_table_row_model_get_table     (RetortTableRowModel *
 /* @order: guint32[n_rows] or NULL for the table's own order. */
 void                 retort_table_row_model_set_order     (RetortTableRowModel *self,
                                                            GBytes              *order);
+/* The order set, or NULL (transfer none). */
+GBytes              *retort_table_row_model_get_order     (RetortTableRowModel *self);
 gsize                retort_table_row_model_get_table_row (RetortTableRowModel *self,
                                                            guint                position);
 

@@ -545,9 +545,11 @@ export_thread (GTask        *task,
                GCancellable *cancellable)
 {
   RetortTable *table = g_object_get_data (G_OBJECT (task), "table");
+  GBytes *order = g_object_get_data (G_OBJECT (task), "order");
   GError *error = NULL;
 
-  if (retort_csv_write_file (table, task_data, ',', &error))
+  if (retort_csv_write_file_in_order (table, order != NULL ? g_bytes_get_data (order, NULL) : NULL,
+                                      task_data, ',', &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -583,6 +585,7 @@ export_response_cb (GtkNativeDialog *dialog,
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GTask) task = NULL;
+  GBytes *order;
   char *path;
 
   if (response == GTK_RESPONSE_ACCEPT && self->table != NULL)
@@ -604,6 +607,11 @@ export_response_cb (GtkNativeDialog *dialog,
   g_task_set_task_data (task, path, g_free);
   g_object_set_data_full (G_OBJECT (task), "table", retort_table_ref (self->table),
                           (GDestroyNotify) retort_table_unref);
+  /* In the order on show. */
+  order = retort_table_row_model_get_order (self->rows);
+  if (order != NULL)
+    g_object_set_data_full (G_OBJECT (task), "order", g_bytes_ref (order),
+                            (GDestroyNotify) g_bytes_unref);
   g_task_run_in_thread (task, export_thread);
 }
 
@@ -966,6 +974,7 @@ retort_table_view_export_csv (RetortTableView  *self,
                               GError          **error)
 {
   g_autofree char *path = NULL;
+  GBytes *order;
 
   g_return_val_if_fail (RETORT_IS_TABLE_VIEW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
@@ -987,5 +996,8 @@ retort_table_view_export_csv (RetortTableView  *self,
       return FALSE;
     }
 
-  return retort_csv_write_file (self->table, path, ',', error);
+  order = retort_table_row_model_get_order (self->rows);
+  return retort_csv_write_file_in_order (self->table,
+                                         order != NULL ? g_bytes_get_data (order, NULL) : NULL,
+                                         path, ',', error);
 }

@@ -155,9 +155,10 @@ end_line (GString *out,
 }
 
 static void
-write_table (RetortTable *table,
-             char         delimiter,
-             Sink        *sink)
+write_table (RetortTable   *table,
+             const guint32 *order,
+             char           delimiter,
+             Sink          *sink)
 {
   guint n_columns = retort_table_get_n_columns (table);
   gsize n_rows = retort_table_get_n_rows (table);
@@ -172,9 +173,10 @@ write_table (RetortTable *table,
     }
   end_line (sink->out, 0, n_columns);
 
-  for (gsize row = 0; row < n_rows; row++)
+  for (gsize line = 0; line < n_rows; line++)
     {
       gsize line_start = sink->out->len;
+      gsize row = order != NULL ? order[line] : line;
 
       for (guint i = 0; i < n_columns; i++)
         {
@@ -198,7 +200,7 @@ retort_csv_write_string (RetortTable *table,
 
   g_return_val_if_fail (table != NULL, NULL);
 
-  write_table (table, delimiter != 0 ? delimiter : ',', &sink);
+  write_table (table, NULL, delimiter != 0 ? delimiter : ',', &sink);
 
   return sink.out;
 }
@@ -210,6 +212,16 @@ retort_csv_write_file (RetortTable  *table,
                        const char   *path,
                        char          delimiter,
                        GError      **error)
+{
+  return retort_csv_write_file_in_order (table, NULL, path, delimiter, error);
+}
+
+gboolean
+retort_csv_write_file_in_order (RetortTable    *table,
+                                const guint32  *order,
+                                const char     *path,
+                                char            delimiter,
+                                GError        **error)
 {
   g_autofree char *display_name = NULL;
   g_autofree char *tmp_path = NULL;
@@ -231,7 +243,7 @@ retort_csv_write_file (RetortTable  *table,
     }
 
   sink.out = g_string_sized_new (FLUSH_SIZE + 4096);
-  write_table (table, delimiter != 0 ? delimiter : ',', &sink);
+  write_table (table, order, delimiter != 0 ? delimiter : ',', &sink);
   sink_flush (&sink);
   g_string_free (sink.out, TRUE);
 

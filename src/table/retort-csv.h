@@ -42,5 +42,12 @@ gboolean     retort_csv_write_file    (RetortTable             *table,
                                        const char              *path,
                                        char                     delimiter,
                                        GError                 **error);
+/* The rows in @order (a permutation of the table's rows: n_rows row
+ * indices; NULL: the table's own order), as a sorted view shows them. */
+gboolean     retort_csv_write_file_in_order (RetortTable       *table,
+                                             const guint32     *order,
+                                             const char        *path,
+                                             char               delimiter,
+                                             GError           **error);
 
 G_END_DECLS

@@ -417,7 +417,7 @@ test_export (void)
   g_autoptr(RetortTable) back = NULL;
   RetortCsvOptions options;
 
-  /* Sorting changes what is shown, not what is exported. */
+  /* What is exported is what is shown: the rows in the order on show. */
   sort_and_wait (view, 0, GTK_SORT_DESCENDING);
   g_assert_true (retort_table_view_export_csv (view, file, &error));
   g_assert_no_error (error);
@@ -433,12 +433,20 @@ test_export (void)
                        retort_table_get_column_name (table, column));
       for (gsize row = 0; row < retort_table_get_n_rows (table); row++)
         {
-          g_autofree char *expected = retort_table_dup_cell_text (table, row, column);
+          g_autofree char *expected = retort_table_dup_cell_text (table, retort_table_view_get_table_row (view, row), column);
           g_autofree char *actual = retort_table_dup_cell_text (back, row, column);
 
           g_assert_cmpstr (actual, ==, expected);
         }
     }
+  /* Descending by Glucose: 183.25 (Al) first, then 148.5 (Ann). */
+  {
+    g_autofree char *first = retort_table_dup_cell_text (back, 0, 2);
+    g_autofree char *second = retort_table_dup_cell_text (back, 1, 2);
+
+    g_assert_cmpstr (first, ==, "Al");
+    g_assert_cmpstr (second, ==, "Ann");
+  }
 
   /* A place that cannot be written is an error, and nothing is left behind. */
   g_assert_false (retort_table_view_export_csv (view, bad, &error));

@@ -188,6 +188,29 @@ test_write_file_atomically (void)
     g_assert_nonnull (strstr (write_error->message, "x.csv"));
   }
 
+  /* In a given order: the lines follow it. */
+  {
+    g_autofree guint32 *order = g_new (guint32, retort_table_get_n_rows (table));
+    g_autoptr(RetortTable) back = NULL;
+    gsize n_rows = retort_table_get_n_rows (table);
+
+    for (gsize i = 0; i < n_rows; i++)
+      order[i] = (guint32) (n_rows - 1 - i);
+    g_assert_true (retort_csv_write_file_in_order (table, order, out, ',', &error));
+    g_assert_no_error (error);
+    back = retort_csv_read_file (out, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (retort_table_get_n_rows (back), ==, n_rows);
+    for (gsize i = 0; i < n_rows; i += 37)
+      for (guint column = 0; column < retort_table_get_n_columns (table); column++)
+        {
+          g_autofree char *source_cell = retort_table_dup_cell_text (table, order[i], column);
+          g_autofree char *written_cell = retort_table_dup_cell_text (back, i, column);
+
+          g_assert_cmpstr (written_cell, ==, source_cell);
+        }
+  }
+
   g_unlink (out);
   g_rmdir (dir);
 }
