@@ -105,6 +105,26 @@ find_item (GPtrArray  *items,
   return NULL;
 }
 
+/* Whether completing at (@line, @column) offers @text, asking again as a
+ * user's next keystrokes would while jedi's first answers for pandas run
+ * out of their time (it learns the library's modules as it goes). */
+static gboolean
+completes_to (RetortPythonRunner *runner,
+              const char         *source,
+              int                 line,
+              int                 column,
+              const char         *text)
+{
+  for (guint attempt = 0; attempt < 20; attempt++)
+    {
+      g_autoptr(GPtrArray) items = complete (runner, source, line, column);
+
+      if (find_item (items, text) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_check_syntax_error (gconstpointer data)
 {
@@ -247,6 +267,30 @@ test_complete (gconstpointer data)
   g_assert_nonnull (find_item (input, "groupby"));
 }
 
+/* What scripts make of the inputs: jedi is told they are DataFrames, so a
+ * copy, a groupby's result are known; a column of an input is a Series. */
+static void
+test_complete_derived (gconstpointer data)
+{
+  RetortPythonRunner *runner = get_runner (GPOINTER_TO_INT (data));
+  const char *script = "import pandas as pd\n"
+                       "def azureml_main(dataframe1=None, dataframe2=None):\n"
+                       "    df = dataframe1.copy()\n"
+                       "    by_age = df.groupby(\"Age\")\n"
+                       "    df.grou\n"
+                       "    by_age.me\n"
+                       "    dataframe1[\"Glucose\"].ro\n"
+                       "    return df\n";
+  g_autoptr(GPtrArray) column = complete (runner, script, 7, 29);
+
+  /* The column needs no inference: the first answer has it. */
+  g_assert_nonnull (find_item (column, "round"));
+  g_assert_nonnull (find_item (column, "rolling"));
+  g_assert_null (find_item (column, "groupby"));
+  g_assert_true (completes_to (runner, script, 5, 12, "groupby"));
+  g_assert_true (completes_to (runner, script, 6, 14, "mean"));
+}
+
 /* Without jedi (RETORT_RUNNER_NO_JEDI=1 in the runner's environment). */
 static void
 test_complete_fallback (gconstpointer data)
@@ -383,6 +427,7 @@ main (int   argc,
   add_both ("check-valid", test_check_valid);
   add_both ("check-during-run", test_check_during_run);
   add_both ("complete", test_complete);
+  add_both ("complete-derived", test_complete_derived);
   add_both ("complete-fallback", test_complete_fallback);
   add_both ("huge-source", test_huge_source);
   add_both ("cancel-and-many", test_cancel_and_many);

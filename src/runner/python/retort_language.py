@@ -244,7 +244,8 @@ def _complete(request):
         pass
     elif _use_jedi():
         try:
-            items = _with_budget(JEDI_BUDGET_S, _jedi_items, source, line, column, filename)
+            items = _with_budget(JEDI_BUDGET_S, _jedi_items, _typed_inputs(source, line),
+                                 line, column, filename)
             engine = "jedi"
         except _OutOfTime:
             items = None
@@ -400,6 +401,10 @@ def warm_up(request_fd=-1):
 # The fallback ---------------------------------------------------------------
 
 def _fallback_items(source, before, line):
+    column = _input_column(source, before)
+    if column is not None:
+        # `dataframe1["Age"].`: a column of an input, a pandas Series.
+        return _rank(_members(sys.modules["pandas"].Series), column.group(2))
     match = _IDENTIFIER_TAIL.search(before)
     base = match.group(1) if match else None
     dot = match.group(2) if match else None
@@ -527,18 +532,63 @@ _FRAME_ALIAS = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*(dataframe[12])[ \
                           re.MULTILINE)
 
 
+# azureml_main's definition: its parameters are group 2.
+_MAIN_DEFINITION = re.compile(r"^[ \t]*def[ \t]+azureml_main[ \t]*\(([^)]*)\)", re.MULTILINE)
+# An input parameter with no annotation: `dataframe1`, `dataframe1=None`.
+_UNTYPED_INPUT = re.compile(r"\b(dataframe[12])(?=[ \t]*(?:=|,|$))")
+
+
+def _typed_inputs(source, line):
+    """@source with azureml_main's inputs annotated as DataFrames, so jedi
+    infers what scripts make of them (`df = dataframe1.copy()`, a groupby,
+    a column) instead of None, their default. Lines stay where they are:
+    the annotation's import goes at the end; a definition the cursor is in
+    is left as it is."""
+    match = _MAIN_DEFINITION.search(source)
+    if match is None:
+        return source
+    first = source.count("\n", 0, match.start()) + 1
+    last = first + match.group(0).count("\n")
+    if first <= line <= last:
+        return source
+    parameters = _UNTYPED_INPUT.sub(r'\1: "_retort_pandas.DataFrame"', match.group(1))
+    if parameters == match.group(1):
+        return source
+    return (source[:match.start(1)] + parameters + source[match.end(1):]
+            + "\nimport pandas as _retort_pandas\n")
+
+
 def _frame_aliases(source):
     """The names the source binds to azureml_main's inputs."""
     return {match.group(1) for match in _FRAME_ALIAS.finditer(source)}
 
 
 def _frame_attribute(source, before):
-    """Whether the cursor is after `dataframe1.` (or a name bound to it)."""
+    """Whether the cursor is after `dataframe1.` or `dataframe1["Age"].`
+    (or after a name bound to dataframe1)."""
+    if _input_column(source, before) is not None:
+        return True
     match = _ATTRIBUTE_AT_END.search(before)
     if match is None:
         return False
     name = match.group(1)
     return name in _FRAME_PARAMETERS or name in _frame_aliases(source)
+
+
+# `name["column"].prefix` at the cursor.
+_COLUMN_ATTRIBUTE_AT_END = re.compile(
+    r"(?:^|[^\w.])([A-Za-z_]\w*)\[[ \t]*(?:\"[^\"\\]*\"|'[^'\\]*')[ \t]*\]\.(\w*)$")
+
+
+def _input_column(source, before):
+    """The match when the cursor is after an input's column and a dot."""
+    match = _COLUMN_ATTRIBUTE_AT_END.search(before)
+    if match is None or "pandas" not in sys.modules:
+        return None
+    name = match.group(1)
+    if name in _FRAME_PARAMETERS or name in _frame_aliases(source):
+        return match
+    return None
 
 
 def _attributes(source, base, line):
@@ -564,6 +614,11 @@ def _attributes(source, base, line):
         if value is None:
             break
         value = _static_attribute(value, part)
+    return _members(value)
+
+
+def _members(value):
+    """Completion candidates for @value's attributes, found statically."""
     if value is None:
         return {}
     candidates = {}
