@@ -21,6 +21,7 @@
 #include "retort-application.h"
 #include "retort-canvas.h"
 #include "retort-engine-lib.h"
+#include "retort-frame-memory.h"
 #include "retort-results-pane.h"
 #include "retort-script-editor.h"
 #include "retort-table-view.h"
@@ -213,6 +214,8 @@ main (int   argc,
   double median, p95;
 
   g_log_writer_default_set_use_stderr (TRUE);
+  /* As the app's main() does. */
+  retort_frame_memory_init ();
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   /* The build tree's runner and compiled schema. */

@@ -21,6 +21,7 @@
 #include <adwaita.h>
 
 #include "retort-table-lib.h"
+#include "retort-frame-memory.h"
 #include "retort-table-sort.h"
 #include "retort-table-view.h"
 
@@ -170,6 +171,8 @@ main (int   argc,
   gboolean ok = TRUE;
   gint64 start;
 
+  /* As the app's main() does. */
+  retort_frame_memory_init ();
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
 
