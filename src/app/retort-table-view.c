@@ -199,17 +199,100 @@ cancel_sort (RetortTableView *self)
   update_sort_indicator (self);
 }
 
+/* The table rows of the selected lines, or NULL when none are selected. */
+static GArray *
+selected_table_rows (RetortTableView *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  GArray *rows;
+  guint position;
+
+  if (gtk_bitset_is_empty (selected))
+    return NULL;
+
+  rows = g_array_sized_new (FALSE, FALSE, sizeof (guint32), MIN (gtk_bitset_get_size (selected), 4096));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position);
+       more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      guint32 row = (guint32) retort_table_row_model_get_table_row (self->rows, position);
+
+      g_array_append_val (rows, row);
+    }
+  return rows;
+}
+
+/* GtkColumnView 4.8 has no scroll_to(): its list view has an action. */
+static void
+scroll_to_line (RetortTableView *self,
+                guint            position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+        return;
+      }
+}
+
+/* Selects the lines that now show @rows (table rows), and scrolls to the
+ * first of them. */
+static void
+select_table_rows (RetortTableView *self,
+                   GArray          *rows,
+                   GBytes          *order)
+{
+  g_autoptr(GtkBitset) lines = gtk_bitset_new_empty ();
+  g_autofree guint32 *line_of_row = NULL;
+  gsize n_rows = retort_table_get_n_rows (self->table);
+
+  if (order != NULL)
+    {
+      const guint32 *table_rows = g_bytes_get_data (order, NULL);
+
+      line_of_row = g_new (guint32, n_rows);
+      for (gsize line = 0; line < n_rows; line++)
+        line_of_row[table_rows[line]] = (guint32) line;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint32 row = g_array_index (rows, guint32, i);
+
+      gtk_bitset_add (lines, line_of_row != NULL ? line_of_row[row] : row);
+    }
+
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), lines, lines);
+  scroll_to_line (self, gtk_bitset_get_minimum (lines));
+}
+
 static void
 apply_order (RetortTableView *self,
              GBytes          *order)
 {
+  g_autoptr(GArray) selected = NULL;
+  g_autoptr(GtkBitset) all = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  gboolean all_selected = self->table != NULL && retort_table_get_n_rows (self->table) > 0
+                          && gtk_bitset_get_size (all) == retort_table_get_n_rows (self->table);
+
+  if (!all_selected)
+    selected = selected_table_rows (self);
+
   /* GTK 4.8's list views look up every added item to reuse the widgets of
    * removed ones: "all ten million rows changed" would make ten million
    * rows (9 s in bench/table-view). Without a model while the order
-   * changes, the view starts afresh at the top as after set_table. */
+   * changes, the view starts afresh at the top as after set_table, and
+   * the selection is lost: the rows that were selected are selected
+   * again where they are now, and the first is scrolled to. */
   gtk_column_view_set_model (self->column_view, NULL);
   retort_table_row_model_set_order (self->rows, order);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  if (all_selected)
+    gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
+  else if (selected != NULL)
+    select_table_rows (self, selected, order);
 }
 
 static void

@@ -404,6 +404,44 @@ test_copy (void)
   destroy_view (view);
 }
 
+/* The rows selected before a sort are selected after it, where they are. */
+static void
+test_sort_keeps_selection (void)
+{
+  g_autoptr(RetortTable) table = create_small_table ();
+  RetortTableView *view = create_view (table);
+  GtkColumnView *column_view = find_descendant (view, GTK_TYPE_COLUMN_VIEW);
+  GtkSelectionModel *selection = gtk_column_view_get_model (column_view);
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autofree char *copied = NULL;
+
+  g_assert_true (wait_until (has_visible_cells, view));
+
+  /* Bob and Al in the table's order... */
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  gtk_selection_model_select_item (selection, 3, FALSE);
+  /* ...are lines 0 and 2 by name: Al, Ann, Bob, Émile. */
+  sort_and_wait (view, 2, GTK_SORT_ASCENDING);
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 2);
+  g_assert_true (gtk_bitset_contains (selected, 0));
+  g_assert_true (gtk_bitset_contains (selected, 2));
+  copied = retort_table_view_dup_selection_text (view);
+  g_assert_cmpstr (copied, ==,
+                   "Glucose\tAge\tName\tSmoker\n"
+                   "183.25\t32\tAl\tTrue\n"
+                   "\t31\tBob\tFalse\n");
+  g_clear_pointer (&selected, gtk_bitset_unref);
+
+  /* Everything selected stays so; back in the table's order too. */
+  gtk_selection_model_select_all (selection);
+  sort_and_wait (view, 0, GTK_SORT_DESCENDING);
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 4);
+
+  destroy_view (view);
+}
+
 static void
 test_export (void)
 {
@@ -635,6 +673,32 @@ test_large_table (void)
     g_assert_cmpfloat (values[second], >=, values[last]);
   }
 
+  /* A selected row stays selected through a sort, and is scrolled to. */
+  {
+    GtkColumnView *column_view = find_descendant (view, GTK_TYPE_COLUMN_VIEW);
+    GtkSelectionModel *selection = gtk_column_view_get_model (column_view);
+    gsize chosen = retort_table_view_get_table_row (view, 5);
+    g_autofree char *number = g_strdup_printf ("%" G_GSIZE_FORMAT, chosen + 1);
+    g_autoptr(GtkBitset) selected = NULL;
+    g_autoptr(GPtrArray) rows = NULL;
+    gboolean on_screen = FALSE;
+
+    gtk_selection_model_select_item (selection, 5, TRUE);
+    sort_and_wait (view, 2, GTK_SORT_DESCENDING);
+    selected = gtk_selection_model_get_selection (selection);
+    g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1);
+    g_assert_cmpuint (retort_table_view_get_table_row (view, gtk_bitset_get_minimum (selected)), ==, chosen);
+    g_assert_cmpuint (gtk_bitset_get_minimum (selected), >, 1000);
+    rows = visible_rows (view);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        GPtrArray *cells = g_ptr_array_index (rows, i);
+
+        on_screen |= g_str_equal (gtk_label_get_text (g_ptr_array_index (cells, 0)), number);
+      }
+    g_assert_true (on_screen);
+  }
+
   /* A new table cancels a sort under way. */
   retort_table_view_sort_by_column (view, 2, GTK_SORT_ASCENDING);
   g_assert_true (retort_table_view_is_sorting (view));
@@ -656,6 +720,7 @@ main (int   argc,
   g_test_add_func ("/table-view/cells", test_cells);
   g_test_add_func ("/table-view/sort", test_sort);
   g_test_add_func ("/table-view/copy", test_copy);
+  g_test_add_func ("/table-view/sort-keeps-selection", test_sort_keeps_selection);
   g_test_add_func ("/table-view/export", test_export);
   g_test_add_func ("/table-view/statistics", test_statistics);
   g_test_add_func ("/table-view/large-table", test_large_table);
