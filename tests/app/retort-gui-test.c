@@ -15,6 +15,12 @@ wait_for_idle (void)
 }
 
 gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+gboolean
 wait_until (Condition condition,
             gpointer  data)
 {

@@ -22,6 +22,8 @@ gboolean  wait_until_seconds  (Condition   condition,
 /* The same with 30 seconds. */
 gboolean  wait_until          (Condition   condition,
                                gpointer    data);
+/* A Condition: whether the pointer @data points to is set. */
+gboolean  is_set              (gpointer    data);
 
 /* Every descendant of @widget that is a @type, depth first. */
 void      collect_descendants (GtkWidget  *widget,

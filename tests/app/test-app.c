@@ -23,6 +23,7 @@
 #include "retort-properties-pane.h"
 #include "retort-table.h"
 #include "retort-window.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 static RetortApplication *app;
@@ -42,24 +43,6 @@ activate_and_find_toplevel (RetortWindow *window,
   g_assert_nonnull (toplevel);
 
   return toplevel;
-}
-
-static RetortWindow *
-create_window (void)
-{
-  RetortWindow *window = retort_window_new (app);
-
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for_idle ();
-
-  return window;
-}
-
-static void
-destroy_window (RetortWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  wait_for_idle ();
 }
 
 /* Labels of a menu and its sections and submenus, mnemonics removed. */
@@ -200,38 +183,6 @@ test_preferences_style_variant (void)
 
   gtk_window_destroy (preferences);
   destroy_window (window);
-}
-
-static void
-open_file_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **result_out = user_data;
-
-  *result_out = g_object_ref (result);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-/* Opens @path as Open… does and waits for the page to show the outcome. */
-static gboolean
-open_file (RetortWindow  *window,
-           const char    *path,
-           GError       **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  retort_window_open_file_async (window, file, NULL, open_file_cb, &result);
-  g_assert_true (wait_until (is_set, &result));
-  wait_for_idle ();
-
-  return retort_window_open_file_finish (window, result, error);
 }
 
 /* The titles of the rows of the first list in @widget: one per column. */
@@ -1653,12 +1604,8 @@ main (int   argc,
       return 0;
     }
 
-  app = retort_application_new ();
-  /* Registers without claiming the bus name, so the test never talks to a running Retort. */
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  /* The test app never talks to a running Retort. */
+  app = register_test_app (G_APPLICATION_HANDLES_OPEN);
 
   /* One level of paths keeps the order: quitting comes last. */
   g_test_add_func ("/app/header-bar-and-primary-menu",

@@ -16,6 +16,7 @@
 #include "retort-canvas.h"
 #include "retort-recovery.h"
 #include "retort-window.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 static RetortApplication *app;
@@ -71,24 +72,6 @@ static gboolean
 is_closed (gpointer window)
 {
   return !is_window_of_app (window);
-}
-
-static RetortWindow *
-create_window (void)
-{
-  RetortWindow *window = retort_window_new (app);
-
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for_idle ();
-
-  return window;
-}
-
-static void
-destroy_window (RetortWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  wait_for_idle ();
 }
 
 /* Closes @window, which has unsaved changes, answering the question. */
@@ -726,12 +709,6 @@ list_recoveries_cb (GObject      *object,
   g_assert_no_error (error);
 }
 
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
 /* Copies left by a crash are listed, those of open documents are not, and
  * Discard deletes them. */
 static void
@@ -892,12 +869,8 @@ main (int   argc,
       return 0;
     }
 
-  app = retort_application_new ();
-  /* Registers without claiming the bus name, so the test never talks to a running Retort. */
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  /* The test app never talks to a running Retort. */
+  app = register_test_app (G_APPLICATION_HANDLES_OPEN);
 
   /* One level of paths keeps the order: startup recovery activates the
    * application, which looks for copies only once. */

@@ -13,6 +13,7 @@
 #include "retort-application.h"
 #include "retort-module-kind.h"
 #include "retort-palette.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 static RetortApplication *app;
@@ -478,10 +479,7 @@ main (int   argc,
     }
 
   /* The application brings libadwaita and the app's style sheet. */
-  app = retort_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  app = register_test_app (G_APPLICATION_DEFAULT_FLAGS);
 
   g_test_add_func ("/palette/every-kind-under-its-category", test_every_kind_under_its_category);
   g_test_add_func ("/palette/search-filters-rows", test_search_filters_rows);

@@ -16,6 +16,7 @@
 #include "retort-engine-lib.h"
 #include "retort-properties-pane.h"
 #include "retort-results-pane.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 static RetortApplication *app;
@@ -798,10 +799,7 @@ main (int   argc,
     }
 
   /* The application's style sheet and libadwaita, as in the real app. */
-  app = retort_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  app = register_test_app (G_APPLICATION_DEFAULT_FLAGS);
 
   g_test_add_func ("/properties/format-duration", test_format_duration);
   g_test_add ("/properties/editors-show-values", Fixture, NULL,

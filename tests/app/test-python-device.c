@@ -20,6 +20,7 @@
 #include "retort-image-gallery.h"
 #include "retort-image-view.h"
 #include "retort-python-device-view.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 /* The longest one turn of the main loop may take while 1 MiB of console
@@ -538,12 +539,6 @@ read_text_cb (GObject      *object,
 
   *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
   g_assert_no_error (error);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
 }
 
 /* Copy All puts the whole console, both streams, on the clipboard. */
@@ -1144,10 +1139,7 @@ main (int   argc,
     }
 
   /* The application's style sheet and libadwaita, as in the real app. */
-  app = retort_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  app = register_test_app (G_APPLICATION_DEFAULT_FLAGS);
 
   tmp_dir = g_dir_make_tmp ("retort-python-device-XXXXXX", &error);
   g_assert_no_error (error);

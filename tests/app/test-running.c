@@ -15,6 +15,7 @@
 #include "retort-engine-lib.h"
 #include "retort-module-widget.h"
 #include "retort-window.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 #define SPIN_SCRIPT \
@@ -32,22 +33,6 @@
 
 static RetortApplication *app;
 static char *tmp_dir;
-
-static void
-open_file_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **result_out = user_data;
-
-  *result_out = g_object_ref (result);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
 
 /* The experiment: one Execute Python Script module that spins forever. */
 static char *
@@ -164,8 +149,6 @@ static void
 test_responsive_while_script_spins (void)
 {
   g_autofree char *path = write_spinning_experiment ();
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *run_button, *stop_button;
   RetortWindow *window;
@@ -178,16 +161,13 @@ test_responsive_while_script_spins (void)
   gint64 end, stop_time, cancelled_after;
   guint tick_id, timeout_id;
 
-  window = retort_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  retort_window_open_file_async (window, file, NULL, open_file_cb, &result);
-  g_assert_true (wait_until_seconds (is_set, &result, 10));
-  g_assert_true (retort_window_open_file_finish (window, result, &error));
+  window = create_window ();
+  g_assert_true (open_file (window, path, &error));
   g_assert_no_error (error);
-  wait_for_idle ();
 
   canvas = find_descendant (GTK_WIDGET (window), RETORT_TYPE_CANVAS);
   g_assert_nonnull (canvas);
+  wait_for_layout (canvas);
   experiment = retort_canvas_get_experiment (canvas);
   wait.module = RETORT_MODULE_WIDGET (retort_canvas_get_module_widget (canvas,
                                                                         retort_module_get_id (retort_experiment_get_module (experiment, 0))));
@@ -279,12 +259,8 @@ main (int   argc,
       return 0;
     }
 
-  app = retort_application_new ();
-  /* Registers without claiming the bus name, so the test never talks to a running Retort. */
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  /* The test app never talks to a running Retort. */
+  app = register_test_app (G_APPLICATION_HANDLES_OPEN);
 
   g_test_add_func ("/running/responsive-while-script-spins", test_responsive_while_script_spins);
 

@@ -20,6 +20,7 @@
 #include "retort-script-editor.h"
 #include "retort-table-view.h"
 #include "retort-window.h"
+#include "retort-app-test.h"
 #include "retort-gui-test.h"
 
 #define DATA "name,age,height\nAda,36,1.65\nAlan,41,1.78\n"
@@ -48,22 +49,6 @@ typedef struct
 } Fixture;
 
 static void
-open_file_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **result_out = user_data;
-
-  *result_out = g_object_ref (result);
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static void
 set_string (RetortExperiment *experiment,
             RetortModule     *module,
             const char       *name,
@@ -85,7 +70,6 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  script)
 {
   g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
   static guint counter;
@@ -111,11 +95,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = retort_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  retort_window_open_file_async (fixture->window, file, NULL, open_file_cb, &result);
-  g_assert_true (wait_until_seconds (is_set, &result, 10));
-  g_assert_true (retort_window_open_file_finish (fixture->window, result, &error));
+  g_assert_true (open_file (fixture->window, fixture->path, &error));
   g_assert_no_error (error);
-  wait_for_idle ();
 
   canvas = find_descendant (fixture->window, RETORT_TYPE_CANVAS);
   fixture->experiment = retort_canvas_get_experiment (canvas);
@@ -755,11 +736,7 @@ main (int   argc,
       return 0;
     }
 
-  app = retort_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("Could not register the application: %s", error->message);
+  app = register_test_app (G_APPLICATION_HANDLES_OPEN);
 
   g_test_add ("/script-editor/typing", Fixture, NULL,
               fixture_set_up, test_typing, fixture_tear_down);
