@@ -366,6 +366,34 @@ build_viewer_pages (RetortResultsPane *self)
     }
 }
 
+/* A finished run's console is one text; when @run kept what it printed
+ * stream by stream (a run of this session) and that is @console, the
+ * console shows it so, stderr in its colour, unless it already does (it
+ * streamed in while shown). */
+static void
+show_console_streams (RetortConsoleView *console_view,
+                      RetortModuleRun   *run,
+                      const char        *console)
+{
+  g_autoptr(GString) printed = g_string_new (NULL);
+  g_autofree char *shown = NULL;
+  const char *text;
+  gboolean is_stderr;
+
+  for (guint i = 0; (text = retort_module_run_get_console_chunk (run, i, NULL)) != NULL; i++)
+    g_string_append (printed, text);
+  if (printed->len == 0 || g_strcmp0 (printed->str, console) != 0)
+    return;
+
+  shown = retort_console_view_dup_text (console_view);
+  if (g_str_equal (shown, console))
+    return;
+
+  retort_console_view_clear (console_view);
+  for (guint i = 0; (text = retort_module_run_get_console_chunk (run, i, &is_stderr)) != NULL; i++)
+    retort_console_view_append (console_view, is_stderr ? "stderr" : "stdout", text);
+}
+
 static void
 update_viewers (RetortResultsPane *self,
                 RetortModuleRun   *run,
@@ -385,18 +413,27 @@ update_viewers (RetortResultsPane *self,
       else if (RETORT_IS_PYTHON_DEVICE_VIEW (viewer))
         {
           RetortScriptResult *result = run != NULL ? retort_module_run_get_script_result (run) : NULL;
+          RetortConsoleView *console_view
+            = retort_python_device_view_get_console (RETORT_PYTHON_DEVICE_VIEW (viewer));
 
           /* While running, the console fills as the script prints. */
           if (state == RETORT_MODULE_STATE_RUNNING || state == RETORT_MODULE_STATE_QUEUED)
             continue;
+
           if (current && run != NULL)
-            retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer),
-                                                  retort_module_run_get_output_console (run, i),
-                                                  retort_module_run_get_output_images (run, i));
+            {
+              show_console_streams (console_view, run, retort_module_run_get_output_console (run, i));
+              retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer),
+                                                    retort_module_run_get_output_console (run, i),
+                                                    retort_module_run_get_output_images (run, i));
+            }
           else if (state == RETORT_MODULE_STATE_FAILED && result != NULL)
-            /* What the script printed before it failed. */
-            retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer),
-                                                  retort_script_result_get_console (result), NULL);
+            {
+              /* What the script printed before it failed. */
+              show_console_streams (console_view, run, retort_script_result_get_console (result));
+              retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer),
+                                                    retort_script_result_get_console (result), NULL);
+            }
           else if (state != RETORT_MODULE_STATE_CANCELLED)
             retort_python_device_view_set_output (RETORT_PYTHON_DEVICE_VIEW (viewer), NULL, NULL);
         }

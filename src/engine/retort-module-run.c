@@ -36,11 +36,26 @@ struct _RetortModuleRun
   RetortPythonRunner     *python;
   RetortConsoleFunc       console_func;
   gpointer                console_data;
+  /* What the run printed as it ran, a ConsoleChunk per change of stream. */
+  GPtrArray              *console_chunks;
   RetortProgressFunc      progress_func;
   gpointer                progress_data;
   GMainContext           *progress_context;
   RetortScriptResult     *script_result;
 };
+
+typedef struct
+{
+  gboolean  is_stderr;
+  GString  *text;
+} ConsoleChunk;
+
+static void
+console_chunk_free (ConsoleChunk *chunk)
+{
+  g_string_free (chunk->text, TRUE);
+  g_free (chunk);
+}
 
 static void
 port_clear (Port *port)
@@ -136,6 +151,7 @@ retort_module_run_unref (RetortModuleRun *run)
   g_clear_object (&run->base_dir);
   g_clear_object (&run->python);
   g_clear_pointer (&run->script_result, retort_script_result_unref);
+  g_clear_pointer (&run->console_chunks, g_ptr_array_unref);
   g_clear_pointer (&run->progress_context, g_main_context_unref);
   g_mutex_clear (&run->mutex);
   g_free (run);
@@ -394,8 +410,44 @@ retort_module_run_console (RetortModuleRun *run,
                            const char      *stream,
                            const char      *text)
 {
+  gboolean is_stderr = g_strcmp0 (stream, "stderr") == 0;
+  ConsoleChunk *last;
+
+  if (text != NULL && text[0] != '\0')
+    {
+      if (run->console_chunks == NULL)
+        run->console_chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) console_chunk_free);
+      last = run->console_chunks->len > 0
+             ? g_ptr_array_index (run->console_chunks, run->console_chunks->len - 1)
+             : NULL;
+      if (last == NULL || last->is_stderr != is_stderr)
+        {
+          last = g_new0 (ConsoleChunk, 1);
+          last->is_stderr = is_stderr;
+          last->text = g_string_new (NULL);
+          g_ptr_array_add (run->console_chunks, last);
+        }
+      g_string_append (last->text, text);
+    }
+
   if (run->console_func != NULL)
     run->console_func (run, stream, text, run->console_data);
+}
+
+const char *
+retort_module_run_get_console_chunk (RetortModuleRun *run,
+                                     guint            index,
+                                     gboolean        *is_stderr)
+{
+  ConsoleChunk *chunk;
+
+  if (run->console_chunks == NULL || index >= run->console_chunks->len)
+    return NULL;
+
+  chunk = g_ptr_array_index (run->console_chunks, index);
+  if (is_stderr != NULL)
+    *is_stderr = chunk->is_stderr;
+  return chunk->text->str;
 }
 
 void

@@ -97,6 +97,12 @@ void                    retort_module_run_set_console_func (RetortModuleRun     
 void                    retort_module_run_console         (RetortModuleRun        *run,
                                                            const char             *stream,
                                                            const char             *text);
+/* What the run printed as it ran, one piece per change of stream (index
+ * from 0; NULL past the last): a finished run's console with its streams
+ * told apart. A run read back from the cache has none. */
+const char             *retort_module_run_get_console_chunk (RetortModuleRun      *run,
+                                                             guint                 index,
+                                                             gboolean             *is_stderr);
 
 /* Progress while running, 0.0 to 1.0: kinds that know how far they are
  * call retort_module_run_set_progress(), from any thread; the handler set

@@ -13,6 +13,7 @@
 
 #include "retort-application.h"
 #include "retort-column-picker.h"
+#include "retort-console-view.h"
 #include "retort-engine-lib.h"
 #include "retort-properties-pane.h"
 #include "retort-results-pane.h"
@@ -642,6 +643,84 @@ test_results (Fixture       *fixture,
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (error_label)));
 }
 
+#define STREAMS_SCRIPT \
+  "import sys\n" \
+  "def azureml_main(dataframe1=None, dataframe2=None):\n" \
+  "    print(\"to stdout\")\n" \
+  "    print(\"careful: to stderr\", file=sys.stderr)\n" \
+  "    print(\"back on stdout\")\n" \
+  "    return dataframe1\n"
+
+typedef struct
+{
+  GtkTextBuffer *buffer;
+  const char    *text;
+} BufferWait;
+
+static gboolean
+buffer_has_text (gpointer data)
+{
+  BufferWait *wait = data;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (wait->buffer, &start, &end);
+  text = gtk_text_buffer_get_text (wait->buffer, &start, &end, FALSE);
+  return strstr (text, wait->text) != NULL;
+}
+
+/* Whether the first @text in @buffer wears the stderr tag. */
+static gboolean
+is_stderr_text (GtkTextBuffer *buffer,
+                const char    *text)
+{
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "stderr");
+  GtkTextIter start, end, found;
+  g_autofree char *all = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  all = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_nonnull (strstr (all, text));
+  gtk_text_buffer_get_iter_at_offset (buffer, &found,
+                                      g_utf8_pointer_to_offset (all, strstr (all, text)) + 2);
+  return tag != NULL && gtk_text_iter_has_tag (&found, tag);
+}
+
+/* A script that ran while another module was shown: its console, shown
+ * afterwards (and again after another module), keeps what came on stderr
+ * in the stderr colour. */
+static void
+test_console_streams (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  RetortModule *data_module = add_module (fixture, "enter-data");
+  RetortModule *script = add_module (fixture, "python-script");
+  g_autoptr(GError) error = NULL;
+  BufferWait wait = { NULL, "back on stdout" };
+
+  set_string (fixture, data_module, "data", "a\n1\n");
+  set_string (fixture, script, "script", STREAMS_SCRIPT);
+  connect_modules (fixture, data_module, script, 0);
+  show_module (fixture, data_module);
+  g_assert_true (run_modules (fixture, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      RetortConsoleView *console;
+
+      show_module (fixture, script);
+      console = find_descendant (fixture->results, RETORT_TYPE_CONSOLE_VIEW);
+      g_assert_nonnull (console);
+      wait.buffer = gtk_text_view_get_buffer (find_descendant (console, GTK_TYPE_TEXT_VIEW));
+      g_assert_true (wait_until (buffer_has_text, &wait));
+      g_assert_true (is_stderr_text (wait.buffer, "careful: to stderr"));
+      g_assert_false (is_stderr_text (wait.buffer, "to stdout"));
+      g_assert_false (is_stderr_text (wait.buffer, "back on stdout"));
+      show_module (fixture, data_module);
+    }
+}
+
 static void
 test_format_duration (void)
 {
@@ -810,6 +889,8 @@ main (int   argc,
               fixture_set_up, test_invalid_value, fixture_tear_down);
   g_test_add ("/properties/column-picker", Fixture, NULL,
               fixture_set_up, test_column_picker, fixture_tear_down);
+  g_test_add ("/properties/console-streams", Fixture, NULL,
+              fixture_set_up, test_console_streams, fixture_tear_down);
   g_test_add ("/properties/results", Fixture, NULL,
               fixture_set_up, test_results, fixture_tear_down);
   g_test_add ("/properties/render", Fixture, NULL,

@@ -1009,6 +1009,44 @@ test_python_cancel (void)
   g_assert_cmpstr (console->str, ==, "[stdout]next\n");
 }
 
+/* A run keeps what it printed, a piece per change of stream, so a finished
+ * console can show stderr apart; the pieces make up the output console. */
+static void
+test_python_console_chunks (void)
+{
+  g_autoptr(GString) console = g_string_new (NULL);
+  g_autoptr(RetortModuleRun) run =
+    python_run ("import sys\n"
+                "def azureml_main():\n"
+                "    print('one')\n"
+                "    sys.stdout.flush()\n"
+                "    print('oops', file=sys.stderr)\n"
+                "    sys.stderr.flush()\n"
+                "    print('two')\n", NULL, console);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) joined = g_string_new (NULL);
+  gboolean is_stderr = FALSE, saw_stderr = FALSE, saw_stdout = FALSE;
+  const char *text;
+
+  g_assert_null (retort_module_run_get_console_chunk (run, 0, NULL));
+  run_module (run, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; (text = retort_module_run_get_console_chunk (run, i, &is_stderr)) != NULL; i++)
+    {
+      g_string_append (joined, text);
+      if (is_stderr)
+        {
+          g_assert_cmpstr (text, ==, "oops\n");
+          saw_stderr = TRUE;
+        }
+      else
+        saw_stdout = TRUE;
+    }
+  g_assert_true (saw_stderr && saw_stdout);
+  g_assert_cmpstr (joined->str, ==, retort_module_run_get_output_console (run, 1));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1044,6 +1082,7 @@ main (int   argc,
   g_test_add_func ("/engine/kinds/python/console-routing", test_python_console_routing);
   g_test_add_func ("/engine/kinds/python/timeout", test_python_timeout);
   g_test_add_func ("/engine/kinds/python/cancel", test_python_cancel);
+  g_test_add_func ("/engine/kinds/python/console-chunks", test_python_console_chunks);
 
   status = g_test_run ();
   g_clear_object (&python);
