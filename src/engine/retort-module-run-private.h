@@ -51,6 +51,17 @@ char         *_retort_module_run_resolve_path    (RetortModuleRun         *run,
 char          _retort_module_run_get_delimiter   (RetortModuleRun         *run,
                                                   const char              *param);
 
+/* Where stderr's text lies in @console (a [start, end) byte range per
+ * piece, in order), when @run kept what it printed stream by stream and
+ * that is @console; else NULL. For the output cache. */
+GArray       *_retort_module_run_dup_stderr_ranges (RetortModuleRun       *run,
+                                                    const char            *console);
+/* Makes @run's console pieces (retort_module_run_get_console_chunk) those
+ * of @console with @ranges (as above) on stderr: a cached run's console. */
+void          _retort_module_run_restore_console   (RetortModuleRun       *run,
+                                                    const char            *console,
+                                                    GArray                *ranges);
+
 /* The choices of the delimiter parameters. */
 extern const char * const _retort_delimiter_choices[];
 extern const char * const _retort_write_delimiter_choices[];

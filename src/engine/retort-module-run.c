@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "retort-experiment.h"
@@ -405,33 +407,98 @@ retort_module_run_set_console_func (RetortModuleRun   *run,
   run->console_data = user_data;
 }
 
+static void
+record_console (RetortModuleRun *run,
+                gboolean         is_stderr,
+                const char      *text,
+                gsize            length)
+{
+  ConsoleChunk *last;
+
+  if (length == 0)
+    return;
+
+  if (run->console_chunks == NULL)
+    run->console_chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) console_chunk_free);
+  last = run->console_chunks->len > 0
+         ? g_ptr_array_index (run->console_chunks, run->console_chunks->len - 1)
+         : NULL;
+  if (last == NULL || last->is_stderr != is_stderr)
+    {
+      last = g_new0 (ConsoleChunk, 1);
+      last->is_stderr = is_stderr;
+      last->text = g_string_new (NULL);
+      g_ptr_array_add (run->console_chunks, last);
+    }
+  g_string_append_len (last->text, text, (gssize) length);
+}
+
 void
 retort_module_run_console (RetortModuleRun *run,
                            const char      *stream,
                            const char      *text)
 {
-  gboolean is_stderr = g_strcmp0 (stream, "stderr") == 0;
-  ConsoleChunk *last;
-
-  if (text != NULL && text[0] != '\0')
-    {
-      if (run->console_chunks == NULL)
-        run->console_chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) console_chunk_free);
-      last = run->console_chunks->len > 0
-             ? g_ptr_array_index (run->console_chunks, run->console_chunks->len - 1)
-             : NULL;
-      if (last == NULL || last->is_stderr != is_stderr)
-        {
-          last = g_new0 (ConsoleChunk, 1);
-          last->is_stderr = is_stderr;
-          last->text = g_string_new (NULL);
-          g_ptr_array_add (run->console_chunks, last);
-        }
-      g_string_append (last->text, text);
-    }
+  if (text != NULL)
+    record_console (run, g_strcmp0 (stream, "stderr") == 0, text, strlen (text));
 
   if (run->console_func != NULL)
     run->console_func (run, stream, text, run->console_data);
+}
+
+GArray *
+_retort_module_run_dup_stderr_ranges (RetortModuleRun *run,
+                                      const char      *console)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint64 offset = 0;
+  gsize length;
+
+  if (run->console_chunks == NULL || console == NULL)
+    return NULL;
+
+  length = strlen (console);
+  for (guint i = 0; i < run->console_chunks->len; i++)
+    {
+      ConsoleChunk *chunk = g_ptr_array_index (run->console_chunks, i);
+
+      if (offset + chunk->text->len > length
+          || memcmp (console + offset, chunk->text->str, chunk->text->len) != 0)
+        return NULL;
+      if (chunk->is_stderr)
+        {
+          guint64 end = offset + chunk->text->len;
+
+          g_array_append_val (ranges, offset);
+          g_array_append_val (ranges, end);
+        }
+      offset += chunk->text->len;
+    }
+  if (offset != length)
+    return NULL;
+
+  return g_steal_pointer (&ranges);
+}
+
+void
+_retort_module_run_restore_console (RetortModuleRun *run,
+                                    const char      *console,
+                                    GArray          *ranges)
+{
+  gsize length = strlen (console), offset = 0;
+
+  g_clear_pointer (&run->console_chunks, g_ptr_array_unref);
+  for (guint i = 0; i + 1 < ranges->len; i += 2)
+    {
+      guint64 start = g_array_index (ranges, guint64, i);
+      guint64 end = g_array_index (ranges, guint64, i + 1);
+
+      if (start < offset || end < start || end > length)
+        break;
+      record_console (run, FALSE, console + offset, start - offset);
+      record_console (run, TRUE, console + start, end - start);
+      offset = end;
+    }
+  record_console (run, FALSE, console + offset, length - offset);
 }
 
 const char *

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "retort-output-cache.h"
+#include "retort-module-run-private.h"
 #include "retort-script-bundle.h"
 #include "retort-table-lib.h"
 
@@ -21,6 +22,7 @@ cached_output_clear (RetortCachedOutput *output)
   g_clear_pointer (&output->table, retort_table_unref);
   g_clear_pointer (&output->bytes, g_bytes_unref);
   g_clear_pointer (&output->console, g_free);
+  g_clear_pointer (&output->stderr_ranges, g_array_unref);
   g_clear_pointer (&output->images, g_ptr_array_unref);
 }
 
@@ -80,6 +82,7 @@ _retort_cached_outputs_from_run (RetortModuleRun *run)
             GPtrArray *images = retort_module_run_get_output_images (run, i);
 
             output->console = g_strdup (retort_module_run_get_output_console (run, i));
+            output->stderr_ranges = _retort_module_run_dup_stderr_ranges (run, output->console);
             output->images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
             for (guint j = 0; images != NULL && j < images->len; j++)
               g_ptr_array_add (output->images, g_bytes_ref (g_ptr_array_index (images, j)));
@@ -113,6 +116,8 @@ _retort_cached_outputs_apply (RetortCachedOutputs *outputs,
           break;
         case RETORT_PORT_DEVICE:
           retort_module_run_set_output_device (run, i, output->console, output->images);
+          if (output->stderr_ranges != NULL && output->console != NULL)
+            _retort_module_run_restore_console (run, output->console, output->stderr_ranges);
           break;
         default:
           g_assert_not_reached ();
@@ -208,6 +213,19 @@ _retort_output_cache_write (const char           *dir,
             goto fail;
           json_builder_set_member_name (builder, "console");
           json_builder_add_string_value (builder, name);
+          if (output->stderr_ranges != NULL)
+            {
+              json_builder_set_member_name (builder, "stderr");
+              json_builder_begin_array (builder);
+              for (guint j = 0; j + 1 < output->stderr_ranges->len; j += 2)
+                {
+                  json_builder_begin_array (builder);
+                  json_builder_add_int_value (builder, g_array_index (output->stderr_ranges, guint64, j));
+                  json_builder_add_int_value (builder, g_array_index (output->stderr_ranges, guint64, j + 1));
+                  json_builder_end_array (builder);
+                }
+              json_builder_end_array (builder);
+            }
           json_builder_set_member_name (builder, "images");
           json_builder_begin_array (builder);
           for (guint j = 0; output->images != NULL && j < output->images->len; j++)
@@ -326,6 +344,49 @@ read_bytes (const char  *entry,
   return g_bytes_new_take (data, size);
 }
 
+static gboolean
+is_integer (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+/* The "stderr" ranges of a device port: ascending, within @length bytes;
+ * NULL when there are none or they make no sense (the console is then one
+ * text, as from a cache written before they were kept). */
+static GArray *
+read_stderr_ranges (JsonObject *port,
+                    gsize       length)
+{
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (guint64));
+  JsonNode *node = json_object_get_member (port, "stderr");
+  JsonArray *array;
+  guint64 previous_end = 0;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *pair = json_array_get_element (array, i);
+      gint64 start, end;
+
+      if (!JSON_NODE_HOLDS_ARRAY (pair) || json_array_get_length (json_node_get_array (pair)) != 2
+          || !is_integer (json_array_get_element (json_node_get_array (pair), 0))
+          || !is_integer (json_array_get_element (json_node_get_array (pair), 1)))
+        return NULL;
+      start = json_array_get_int_element (json_node_get_array (pair), 0);
+      end = json_array_get_int_element (json_node_get_array (pair), 1);
+      if (start < (gint64) previous_end || end < start || (guint64) end > length)
+        return NULL;
+      g_array_append_val (ranges, start);
+      g_array_append_val (ranges, end);
+      previous_end = end;
+    }
+
+  return g_steal_pointer (&ranges);
+}
+
 RetortCachedOutputs *
 _retort_output_cache_read (const char              *dir,
                            const char              *hash,
@@ -404,6 +465,7 @@ _retort_output_cache_read (const char              *dir,
           if (console == NULL)
             return NULL;
           output->console = g_strndup (g_bytes_get_data (console, NULL), g_bytes_get_size (console));
+          output->stderr_ranges = read_stderr_ranges (port, strlen (output->console));
 
           if (!json_object_has_member (port, "images")
               || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (port, "images")))

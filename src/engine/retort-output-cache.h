@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 /*
  * The scheduler's on-disk cache of module outputs: DIR/<hash>/ holds one
  * file per output port (tables as table files, zip bytes, console text and
- * PNGs) and outputs.json, which says what each file is. An entry appears
+ * PNGs) and outputs.json, which says what each file is (and where a
+ * console's stderr text lies: "stderr": [[start, end], ...] in bytes). An entry appears
  * whole or not at all (written in a temporary directory, then renamed), so
  * a crash mid-write or two Retorts writing the same entry never leave a
  * half entry behind.
@@ -25,6 +26,9 @@ typedef struct
   RetortTable    *table;    /* RETORT_PORT_DATASET, or NULL */
   GBytes         *bytes;    /* RETORT_PORT_ZIP, or NULL */
   char           *console;  /* RETORT_PORT_DEVICE */
+  /* RETORT_PORT_DEVICE: where stderr's text lies in the console (guint64
+   * start, end pairs), or NULL when the run did not tell */
+  GArray         *stderr_ranges;
   GPtrArray      *images;   /* RETORT_PORT_DEVICE: GBytes of PNG data */
 } RetortCachedOutput;
 

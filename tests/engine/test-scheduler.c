@@ -235,6 +235,51 @@ test_parallel (Fixture       *fixture,
   g_assert_cmpint (STATE (fixture, two), ==, RETORT_MODULE_STATE_FINISHED);
 }
 
+/* The console's pieces, "[stderr]" before those that came on stderr. */
+static char *
+console_pieces (RetortModuleRun *run)
+{
+  GString *pieces = g_string_new (NULL);
+  gboolean is_stderr;
+  const char *text;
+
+  for (guint i = 0; (text = retort_module_run_get_console_chunk (run, i, &is_stderr)) != NULL; i++)
+    g_string_append_printf (pieces, "%s%s", is_stderr ? "[stderr]" : "", text);
+  return g_string_free (pieces, FALSE);
+}
+
+/* A cached script's console keeps its streams apart, as the run that
+ * printed it did (a new scheduler reads it from the disk). */
+static void
+test_cache_console_streams (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  RetortModule *script = add_python (fixture,
+                                     "    import sys\n"
+                                     "    print('one', flush=True)\n"
+                                     "    print('oops', file=sys.stderr, flush=True)\n"
+                                     "    print('two', flush=True)\n"
+                                     "    return None");
+  const char *id = retort_module_get_id (script);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ran = NULL;
+  g_autofree char *cached = NULL;
+
+  fixture->scheduler = new_scheduler (fixture);
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_no_error (error);
+  ran = console_pieces (retort_scheduler_get_run (fixture->scheduler, id));
+  g_assert_nonnull (strstr (ran, "[stderr]oops\n"));
+
+  g_clear_object (&fixture->scheduler);
+  fixture->scheduler = new_scheduler (fixture);
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (STATE (fixture, script), ==, RETORT_MODULE_STATE_CACHED);
+  cached = console_pieces (retort_scheduler_get_run (fixture->scheduler, id));
+  g_assert_cmpstr (cached, ==, ran);
+}
+
 static void
 test_cache (Fixture       *fixture,
             gconstpointer  data)
@@ -659,6 +704,7 @@ main (int    argc,
   ADD ("/scheduler/states", test_states);
   ADD ("/scheduler/progress", test_progress);
   ADD ("/scheduler/cache", test_cache);
+  ADD ("/scheduler/cache-console-streams", test_cache_console_streams);
   ADD ("/scheduler/failure", test_failure);
   ADD ("/scheduler/import-file-changed", test_import_file_changed);
   ADD ("/scheduler/export-always-runs", test_export_always_runs);
