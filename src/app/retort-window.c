@@ -75,6 +75,9 @@ struct _RetortWindow
   RetortExperiment     *experiment;
   char                 *experiment_name;
   RetortScheduler      *scheduler;
+  /* Starts a Python runner a moment after a document with Python modules
+   * shows, so that Run does not wait for Python to start. */
+  guint                 prepare_source;
   GCancellable         *run_cancellable;
   /* Its recovery copy while it has unsaved changes. */
   RetortAutosave       *autosave;
@@ -517,11 +520,33 @@ retort_window_stop_run (RetortWindow *self)
     g_cancellable_cancel (self->run_cancellable);
 }
 
+static gboolean
+prepare_runner_cb (gpointer user_data)
+{
+  RetortWindow *self = user_data;
+
+  self->prepare_source = 0;
+  if (self->scheduler != NULL)
+    retort_scheduler_prepare (self->scheduler);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the window's first frames, when Python would start anyway. */
+static void
+schedule_prepare_runner (RetortWindow *self)
+{
+  if (self->prepare_source == 0)
+    self->prepare_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 1, prepare_runner_cb,
+                                                       self, NULL);
+}
+
 static void
 retort_window_close_experiment (RetortWindow *self)
 {
   if (self->experiment == NULL)
     return;
+
+  g_clear_handle_id (&self->prepare_source, g_source_remove);
 
   retort_window_stop_run (self);
   g_signal_handlers_disconnect_by_data (self->experiment, self);
@@ -569,6 +594,10 @@ retort_window_set_experiment (RetortWindow     *self,
   g_signal_connect_object (experiment, "notify::file",
                            G_CALLBACK (retort_window_update_experiment_title), self,
                            G_CONNECT_SWAPPED);
+  /* A Python module added later starts one too. */
+  g_signal_connect_object (experiment, "module-added", G_CALLBACK (schedule_prepare_runner), self,
+                           G_CONNECT_SWAPPED);
+  schedule_prepare_runner (self);
 
   gtk_stack_set_visible_child_name (self->stack, "experiment");
   retort_window_update_experiment_title (self);
@@ -1633,6 +1662,7 @@ retort_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->loading_page_source, g_source_remove);
   g_clear_handle_id (&self->restore_panes_source, g_source_remove);
+  g_clear_handle_id (&self->prepare_source, g_source_remove);
   g_clear_object (&self->settings);
   retort_window_stop_run (self);
   g_clear_object (&self->run_cancellable);

@@ -748,6 +748,30 @@ take_runner (RetortScheduler *self)
   return g_ptr_array_index (self->runners, self->runners->len - 1);
 }
 
+GPid
+retort_scheduler_prepare (RetortScheduler *self)
+{
+  RetortPythonRunner *runner;
+  gboolean needs_python = FALSE;
+
+  g_return_val_if_fail (RETORT_IS_SCHEDULER (self), 0);
+
+  for (guint i = 0; i < retort_experiment_get_n_modules (self->experiment) && !needs_python; i++)
+    needs_python = kind_needs_python (retort_module_get_kind (retort_experiment_get_module (self->experiment, i)));
+  if (!needs_python)
+    return 0;
+
+  if (self->runners->len > 0)
+    runner = g_ptr_array_index (self->runners, 0);
+  else
+    {
+      runner = take_runner (self);
+      g_ptr_array_add (self->idle_runners, runner);
+    }
+  retort_python_runner_prepare (runner);
+  return retort_python_runner_get_pid (runner);
+}
+
 static void
 start (GTask   *task,
        Pending *p)

@@ -39,6 +39,10 @@ void               retort_scheduler_set_cache_dir  (RetortScheduler    *self,
                                                     const char         *dir);
 void               retort_scheduler_set_max_parallel (RetortScheduler  *self,
                                                     guint               n);
+/* Starts a Python runner now when the experiment has a module that runs
+ * Python and none is running, so that the first run does not wait for
+ * Python to start (about a second). The runner's process, or 0. */
+GPid               retort_scheduler_prepare        (RetortScheduler    *self);
 
 /* Runs @module_ids and what they need (NULL: every module). Completes
  * with FALSE and an error naming the first failed module when any failed;

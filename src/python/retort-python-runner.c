@@ -2275,6 +2275,24 @@ retort_python_runner_get_sandbox_mode (RetortPythonRunner *self)
   return self->sandbox_mode;
 }
 
+void
+retort_python_runner_prepare (RetortPythonRunner *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (RETORT_IS_PYTHON_RUNNER (self));
+
+  if (self->process != NULL)
+    return;
+  /* A run would report it; nothing asked for one yet. */
+  if (!ensure_session_dir (self, &error))
+    {
+      g_debug ("not starting the Python runner: %s", error->message);
+      return;
+    }
+  ensure_process (self);
+}
+
 GPid
 retort_python_runner_get_pid (RetortPythonRunner *self)
 {

@@ -37,6 +37,10 @@ gboolean            retort_python_runner_get_sandbox_enabled (RetortPythonRunner
 /* How the running runner process is confined (NONE before the first run). */
 RetortPythonSandboxMode retort_python_runner_get_sandbox_mode (RetortPythonRunner *self);
 
+/* Starts the runner process now if none is running, so that a first
+ * request does not wait for Python to start and import its libraries
+ * (about a second). */
+void                retort_python_runner_prepare            (RetortPythonRunner   *self);
 /* The process started for the runner (bwrap's when sandboxed: killing it
  * takes the runner down), or 0 when none is running. */
 GPid                retort_python_runner_get_pid            (RetortPythonRunner   *self);

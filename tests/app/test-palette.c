@@ -441,7 +441,8 @@ test_light_and_dark (void)
       g_autoptr(GdkTexture) texture = NULL;
 
       adw_style_manager_set_color_scheme (style_manager, styles[i].scheme);
-      wait_for_idle ();
+      /* The new style lays the window out again: drawn only after that. */
+      wait_for_layout (window);
       texture = render (window);
       brightness[i] = average_brightness (texture);
 

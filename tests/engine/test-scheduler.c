@@ -235,6 +235,42 @@ test_parallel (Fixture       *fixture,
   g_assert_cmpint (STATE (fixture, two), ==, RETORT_MODULE_STATE_FINISHED);
 }
 
+/* prepare() starts the runner before any run, only for an experiment with
+ * Python in it, and the first run uses that runner, already warm. */
+static void
+test_prepare (Fixture       *fixture,
+              gconstpointer  data)
+{
+  RetortModule *script;
+  g_autoptr(GError) error = NULL;
+  RetortPythonRunner *python;
+  gint64 start;
+  GPid pid;
+
+  add_data (fixture);
+  fixture->scheduler = new_scheduler (fixture);
+  g_assert_cmpint (retort_scheduler_prepare (fixture->scheduler), ==, 0);
+  g_clear_object (&fixture->scheduler);
+
+  script = add_python (fixture, "    return None");
+  fixture->scheduler = new_scheduler (fixture);
+  pid = retort_scheduler_prepare (fixture->scheduler);
+  g_assert_cmpint (pid, >, 0);
+  /* Again: the same runner. */
+  g_assert_cmpint (retort_scheduler_prepare (fixture->scheduler), ==, pid);
+
+  /* Once it is warm (its hello came), a run takes no startup. */
+  g_usleep (3 * G_USEC_PER_SEC);
+  start = g_get_monotonic_time ();
+  g_assert_true (run_sync (fixture->scheduler, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("first run after prepare: %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  python = retort_module_run_get_python (retort_scheduler_get_run (fixture->scheduler,
+                                                                   retort_module_get_id (script)));
+  g_assert_nonnull (python);
+  g_assert_cmpint (retort_python_runner_get_pid (python), ==, pid);
+}
+
 /* The console's pieces, "[stderr]" before those that came on stderr. */
 static char *
 console_pieces (RetortModuleRun *run)
@@ -704,6 +740,7 @@ main (int    argc,
   ADD ("/scheduler/states", test_states);
   ADD ("/scheduler/progress", test_progress);
   ADD ("/scheduler/cache", test_cache);
+  ADD ("/scheduler/prepare", test_prepare);
   ADD ("/scheduler/cache-console-streams", test_cache_console_streams);
   ADD ("/scheduler/failure", test_failure);
   ADD ("/scheduler/import-file-changed", test_import_file_changed);
