@@ -832,6 +832,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
   GdkRGBA color;
   GdkRGBA accent;
   GdkRGBA card_color;
+  GdkRGBA placeholder_edge;
   gboolean cache_cards;
   gint64 zoom_age = g_get_monotonic_time () - self->zoomed_at;
   gboolean zooming = zoom_age < ZOOM_SETTLE_US;
@@ -874,6 +875,8 @@ retort_canvas_snapshot (GtkWidget   *widget,
       G_GNUC_BEGIN_IGNORE_DEPRECATIONS
       if (!gtk_style_context_lookup_color (style, "card_bg_color", &card_color))
         card_color = (GdkRGBA) { 1, 1, 1, 1 };
+      if (!gtk_style_context_lookup_color (style, "borders", &placeholder_edge))
+        placeholder_edge = (GdkRGBA) { 0, 0, 0, 0.15 };
       G_GNUC_END_IGNORE_DEPRECATIONS
       retort_card_cache_begin (self->card_cache, snapshot, cr, width, height,
                                gtk_widget_get_scale_factor (widget), zooming);
@@ -899,7 +902,7 @@ retort_canvas_snapshot (GtkWidget   *widget,
           g_array_append_val (overview, card);
         }
       else if (cache_cards)
-        retort_card_cache_draw (self->card_cache, widget, child, &card_color);
+        retort_card_cache_draw (self->card_cache, widget, child, &card_color, &placeholder_edge);
       else
         gtk_widget_snapshot_child (widget, child, snapshot);
     }

@@ -28,6 +28,9 @@ typedef struct
  * frame or two, where a zoom step that drew them all would stutter. */
 #define REDRAW_BUDGET_US 1000
 #define ZOOMING_BUDGET_US 400
+/* A view of cards none of which has an image (a document just opened):
+ * all of them in the first frame, rather than blocks for a few frames. */
+#define FIRST_VIEW_BUDGET_US 16000
 
 struct _RetortCardCache
 {
@@ -97,7 +100,10 @@ retort_card_cache_begin (RetortCardCache *self,
   self->height = height;
   self->scale = scale;
   self->frame++;
-  self->deadline = g_get_monotonic_time () + (zooming ? ZOOMING_BUDGET_US : REDRAW_BUDGET_US);
+  self->deadline = g_get_monotonic_time ()
+                   + (zooming ? ZOOMING_BUDGET_US
+                      : g_hash_table_size (self->images) == 0 ? FIRST_VIEW_BUDGET_US
+                      : REDRAW_BUDGET_US);
   self->zooming = zooming;
   self->incomplete = FALSE;
   self->cr = cairo_reference (layer);
@@ -170,7 +176,8 @@ void
 retort_card_cache_draw (RetortCardCache *self,
                         GtkWidget       *parent,
                         GtkWidget       *child,
-                        const GdkRGBA   *placeholder)
+                        const GdkRGBA   *placeholder,
+                        const GdkRGBA   *edge)
 {
   GtkSnapshot *child_snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) outer = NULL;
@@ -236,14 +243,25 @@ retort_card_cache_draw (RetortCardCache *self,
 
   if (image->surface == NULL && g_get_monotonic_time () > self->deadline)
     {
-      /* A card new to the view and no time left: a block in its place
-       * until a next frame draws it. */
+      /* A card new to the view and no time left: a block with the card's
+       * edge in its place until a next frame draws it. */
+      double bx = round (dx + bounds.origin.x * scale_x), by = round (dy + bounds.origin.y * scale_y);
+      double bw = round (bounds.size.width * scale_x), bh = round (bounds.size.height * scale_y);
+
       image->frame = self->frame;
       self->incomplete = TRUE;
       gdk_cairo_set_source_rgba (self->cr, placeholder);
-      cairo_rectangle (self->cr, dx + bounds.origin.x * scale_x, dy + bounds.origin.y * scale_y,
-                       bounds.size.width * scale_x, bounds.size.height * scale_y);
+      cairo_rectangle (self->cr, bx, by, bw, bh);
       cairo_fill (self->cr);
+      if (bw > 2 && bh > 2)
+        {
+          gdk_cairo_set_source_rgba (self->cr, edge);
+          cairo_rectangle (self->cr, bx, by, bw, 1);
+          cairo_rectangle (self->cr, bx, by + bh - 1, bw, 1);
+          cairo_rectangle (self->cr, bx, by + 1, 1, bh - 2);
+          cairo_rectangle (self->cr, bx + bw - 1, by + 1, 1, bh - 2);
+          cairo_fill (self->cr);
+        }
       return;
     }
 

@@ -33,11 +33,12 @@ void             retort_card_cache_begin (RetortCardCache *self,
                                           int              scale,
                                           gboolean         zooming);
 /* A card new to the view that there is no time left to draw in this frame
- * is a block of @placeholder's colour until the next. */
+ * is a block of @placeholder's colour with an @edge until the next. */
 void             retort_card_cache_draw  (RetortCardCache *self,
                                           GtkWidget       *parent,
                                           GtkWidget       *child,
-                                          const GdkRGBA   *placeholder);
+                                          const GdkRGBA   *placeholder,
+                                          const GdkRGBA   *edge);
 gboolean         retort_card_cache_end   (RetortCardCache *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RetortCardCache, retort_card_cache_free)
