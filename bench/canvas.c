@@ -542,6 +542,9 @@ main (int    argc,
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* The kinds' icons, which the application finds under its resource path. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/github/retort/Retort/icons");
 
   generated = generate_experiment ();
   file = g_file_new_for_path (path);
