@@ -45,6 +45,21 @@ destroy_window (RetortWindow *window)
   wait_for_idle ();
 }
 
+void
+set_string_parameter (RetortExperiment *experiment,
+                      RetortModule     *module,
+                      const char       *name,
+                      const char       *value)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(GError) error = NULL;
+
+  json_node_set_string (node, value);
+  g_assert_true (retort_experiment_set_parameter (experiment, retort_module_get_id (module),
+                                                  name, node, &error));
+  g_assert_no_error (error);
+}
+
 static void
 open_file_cb (GObject      *object,
               GAsyncResult *result,

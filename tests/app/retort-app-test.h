@@ -20,6 +20,13 @@ RetortApplication *test_app          (void);
 /* A new window of the test app, presented. */
 RetortWindow      *create_window     (void);
 void               destroy_window    (RetortWindow      *window);
+/* Sets @module's parameter @name to the string @value (asserting it is
+ * taken), as an editor does. */
+void               set_string_parameter (RetortExperiment *experiment,
+                                         RetortModule     *module,
+                                         const char       *name,
+                                         const char       *value);
+
 /* Opens @path as Open… does and waits for the window to show the outcome. */
 gboolean           open_file         (RetortWindow      *window,
                                       const char        *path,

@@ -206,22 +206,6 @@ add_module (Fixture    *fixture,
 }
 
 static void
-set_string (Fixture      *fixture,
-            RetortModule *module,
-            const char   *name,
-            const char   *value)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
-  g_autoptr(GError) error = NULL;
-
-  json_node_set_string (node, value);
-  g_assert_true (retort_experiment_set_parameter (fixture->experiment,
-                                                  retort_module_get_id (module),
-                                                  name, node, &error));
-  g_assert_no_error (error);
-}
-
-static void
 connect_modules (Fixture      *fixture,
                  RetortModule *from,
                  RetortModule *to,
@@ -406,7 +390,7 @@ test_edit_and_undo (Fixture       *fixture,
                    "No file chosen");
   g_assert_false (has_mapped_icon (find_row (fixture->properties, "File"),
                                    "dialog-warning-symbolic"));
-  set_string (fixture, import, "path", "/nonexistent/patients.csv");
+  set_string_parameter (fixture->experiment, import, "path", "/nonexistent/patients.csv");
   wait_for_idle ();
   g_assert_cmpstr (adw_action_row_get_subtitle (find_row (fixture->properties, "File")), ==,
                    "/nonexistent/patients.csv");
@@ -512,7 +496,7 @@ test_column_picker (Fixture       *fixture,
   GtkCheckButton *check;
   GtkWidget *row;
 
-  set_string (fixture, data_module, "data", "name,age,height\nAda,36,1.65\nAlan,41,1.78\n");
+  set_string_parameter (fixture->experiment, data_module, "data", "name,age,height\nAda,36,1.65\nAlan,41,1.78\n");
   show_module (fixture, select);
   group = find_group (fixture->properties, "Columns");
   g_assert_nonnull (group);
@@ -595,8 +579,8 @@ test_results (Fixture       *fixture,
   const char *text;
   GtkLabel *error_label;
 
-  set_string (fixture, data_module, "data", "name,age,height\nAda,36,1.65\nAlan,41,1.78\n");
-  set_string (fixture, sql, "query", "SELEC name FROM t1;");
+  set_string_parameter (fixture->experiment, data_module, "data", "name,age,height\nAda,36,1.65\nAlan,41,1.78\n");
+  set_string_parameter (fixture->experiment, sql, "query", "SELEC name FROM t1;");
   connect_modules (fixture, data_module, sql, 0);
 
   show_module (fixture, data_module);
@@ -635,7 +619,7 @@ test_results (Fixture       *fixture,
                                              "results.copy-error", NULL));
 
   /* Fixed and run again: the error goes. */
-  set_string (fixture, sql, "query", "SELECT name FROM t1;");
+  set_string_parameter (fixture->experiment, sql, "query", "SELECT name FROM t1;");
   g_clear_error (&error);
   g_assert_true (run_modules (fixture, NULL, &error));
   g_assert_no_error (error);
@@ -698,8 +682,8 @@ test_console_streams (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   BufferWait wait = { NULL, "back on stdout" };
 
-  set_string (fixture, data_module, "data", "a\n1\n");
-  set_string (fixture, script, "script", STREAMS_SCRIPT);
+  set_string_parameter (fixture->experiment, data_module, "data", "a\n1\n");
+  set_string_parameter (fixture->experiment, script, "script", STREAMS_SCRIPT);
   connect_modules (fixture, data_module, script, 0);
   show_module (fixture, data_module);
   g_assert_true (run_modules (fixture, NULL, &error));
@@ -809,14 +793,14 @@ test_render (Fixture       *fixture,
   connect_modules (fixture, retort_experiment_find_module (fixture->experiment, "m1"), select, 0);
   g_assert_true (run_modules (fixture, "m2", &error));
   g_assert_no_error (error);
-  set_string (fixture, retort_experiment_find_module (fixture->experiment, "m4"),
+  set_string_parameter (fixture->experiment, retort_experiment_find_module (fixture->experiment, "m4"),
               "query",
               "SELECT c.*, a.age_midpoint\nFROM t1 AS c\nJOIN t2 AS a ON c.agee = a.age;\n");
   g_assert_false (run_modules (fixture, "m4", &error));
   g_clear_error (&error);
 
   failing = add_module (fixture, "python-script");
-  set_string (fixture, failing, "script",
+  set_string_parameter (fixture->experiment, failing, "script",
               "import pandas as pd\n\n\ndef ratio(frame):\n    return frame.sum() / 0\n\n\n"
               "def azureml_main(dataframe1=None, dataframe2=None):\n"
               "    raise ValueError(\"the column 'age' has no values\")\n");

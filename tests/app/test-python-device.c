@@ -913,7 +913,6 @@ run_script (Fixture    *fixture,
             const char *source,
             ScriptRun  *run)
 {
-  g_autoptr(JsonNode) script = json_node_new (JSON_NODE_VALUE);
   g_autoptr(GError) error = NULL;
   RetortModule *module;
   RunWait wait = { 0 };
@@ -922,10 +921,7 @@ run_script (Fixture    *fixture,
   module = retort_experiment_add_module (run->experiment, "python-script", 40, 40, &error);
   g_assert_no_error (error);
   run->module_id = retort_module_get_id (module);
-  json_node_set_string (script, source);
-  g_assert_true (retort_experiment_set_parameter (run->experiment, run->module_id, "script", script,
-                                                  &error));
-  g_assert_no_error (error);
+  set_string_parameter (run->experiment, module, "script", source);
 
   run->scheduler = retort_scheduler_new (run->experiment);
   retort_scheduler_set_cache_dir (run->scheduler, NULL);

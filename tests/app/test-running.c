@@ -39,7 +39,6 @@ static char *
 write_spinning_experiment (void)
 {
   g_autoptr(RetortExperiment) experiment = retort_experiment_new ();
-  g_autoptr(JsonNode) script = json_node_new (JSON_NODE_VALUE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
   char *path = g_build_filename (tmp_dir, "spin.retort", NULL);
@@ -47,10 +46,7 @@ write_spinning_experiment (void)
 
   module = retort_experiment_add_module (experiment, "python-script", 40, 40, &error);
   g_assert_no_error (error);
-  json_node_set_string (script, SPIN_SCRIPT);
-  g_assert_true (retort_experiment_set_parameter (experiment, retort_module_get_id (module),
-                                                  "script", script, &error));
-  g_assert_no_error (error);
+  set_string_parameter (experiment, module, "script", SPIN_SCRIPT);
 
   file = g_file_new_for_path (path);
   g_assert_true (retort_experiment_save (experiment, file, &error));

@@ -48,21 +48,6 @@ typedef struct
   char               *path;
 } Fixture;
 
-static void
-set_string (RetortExperiment *experiment,
-            RetortModule     *module,
-            const char       *name,
-            const char       *value)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
-  g_autoptr(GError) error = NULL;
-
-  json_node_set_string (node, value);
-  g_assert_true (retort_experiment_set_parameter (experiment, retort_module_get_id (module),
-                                                  name, node, &error));
-  g_assert_no_error (error);
-}
-
 /* Enter Data -> Execute Python Script, saved, opened in a real window, the
  * script in its tab. */
 static void
@@ -80,9 +65,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   python = retort_experiment_add_module (experiment, "python-script", 40, 200, &error);
   g_assert_no_error (error);
-  set_string (experiment, data, "data", DATA);
+  set_string_parameter (experiment, data, "data", DATA);
   if (script != NULL)
-    set_string (experiment, python, "script", script);
+    set_string_parameter (experiment, python, "script", script);
   g_assert_true (retort_experiment_connect (experiment, retort_module_get_id (data), 0,
                                             retort_module_get_id (python), 0, &error));
   g_assert_no_error (error);
