@@ -474,17 +474,6 @@ connection_ends (RetortCanvas           *self,
                     x2, y2);
 }
 
-static gboolean
-connection_curve (RetortCanvas           *self,
-                  const RetortConnection *connection,
-                  double                 *x1,
-                  double                 *y1,
-                  double                 *x2,
-                  double                 *y2)
-{
-  return connection_ends (self, connection, FALSE, x1, y1, x2, y2);
-}
-
 static void
 bezier_point (double  x1,
               double  y1,
@@ -535,7 +524,7 @@ find_connection_at (RetortCanvas *self,
       double x1, y1, x2, y2, bend, ax, ay;
       const guint n_steps = 32;
 
-      if (!connection_curve (self, connection, &x1, &y1, &x2, &y2)
+      if (!connection_ends (self, connection, FALSE, &x1, &y1, &x2, &y2)
           || sx < MIN (x1, x2) - CURVE_HIT_DISTANCE || sx > MAX (x1, x2) + CURVE_HIT_DISTANCE)
         continue;
 

@@ -466,7 +466,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   /* GLib logs messages on stdout, where they would break TAP. */

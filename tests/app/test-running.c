@@ -229,7 +229,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *cache_dir = NULL;
   g_autofree char *rm = NULL;
   int status;
